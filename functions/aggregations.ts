@@ -1,0 +1,21 @@
+import { AggregationRequest } from '../shared/api/schemas';
+import { principalFrom } from '../shared/auth/principal';
+import { createDeps, type Deps } from '../shared/deps';
+import { ForbiddenError } from '../shared/errors';
+import { parseJson, readBody } from '../shared/http/body';
+import { httpHandler } from '../shared/http/middy';
+import { json } from '../shared/http/responses';
+import { daysBetween } from '../shared/methodology/periods';
+import { closeDays } from '../shared/use-cases/close-days';
+
+export function makeHandler(deps: Deps) {
+  return httpHandler(async (event) => {
+    // A recompute touches every unit's results, so it is an administrator's action.
+    if (principalFrom(event).role !== 'admin') throw new ForbiddenError('only administrators can recompute results');
+    const { text } = readBody(event, ['json'], deps.config.MAX_BODY_BYTES);
+    const { from, to } = AggregationRequest.parse(parseJson(text));
+    return json(200, await closeDays(daysBetween(from, to), deps));
+  });
+}
+
+export const handler = makeHandler(createDeps());

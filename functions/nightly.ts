@@ -1,0 +1,30 @@
+import * as z from 'zod';
+import { Day } from '../shared/api/schemas';
+import { createDeps, type Deps } from '../shared/deps';
+import { logger } from '../shared/logger';
+import { addDays, daysBetween, vietnamDay } from '../shared/methodology/periods';
+import { closeDays } from '../shared/use-cases/close-days';
+
+/**
+ * The scheduled input is empty (close yesterday, Vietnam time); an operator may invoke it with
+ * {"day"} or {"from","to"} to re-run past nights (docs/operations.md).
+ */
+const NightlyInput = z.union([
+  z.object({ from: Day, to: Day }).strict(),
+  z.object({ day: Day }).strict(),
+  z.object({}).strict(),
+]);
+
+export function makeHandler(deps: Deps) {
+  return async (event: unknown) => {
+    const input = NightlyInput.parse(event ?? {});
+    const days =
+      'from' in input ? daysBetween(input.from, input.to) : ['day' in input ? input.day : addDays(vietnamDay(deps.clock()), -1)];
+    const started = Date.now();
+    const summary = await closeDays(days, deps);
+    logger.info('nightly aggregation done', { ...summary, days: summary.days.length, periods: summary.periods.length, ms: Date.now() - started });
+    return summary;
+  };
+}
+
+export const handler = makeHandler(createDeps());

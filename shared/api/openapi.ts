@@ -1,0 +1,84 @@
+import * as z from 'zod';
+import { ROUTES, type RouteSpec } from '../routes';
+import { ErrorResponse } from './schemas';
+
+type Json = Record<string, unknown>;
+
+function schemaOf(schema: z.ZodType, io: 'input' | 'output'): Json {
+  const { $schema: _ignored, ...rest } = z.toJSONSchema(schema, { target: 'openapi-3.0', io, unrepresentable: 'any' }) as Json;
+  return rest;
+}
+
+function parametersOf(route: RouteSpec): Json[] {
+  const pathParameters = [...route.path.matchAll(/\{(\w+)\}/g)].map((match) => ({
+    name: match[1],
+    in: 'path',
+    required: true,
+    schema: { type: 'string' },
+  }));
+  const query = route.query ? schemaOf(route.query, 'input') : undefined;
+  const properties = (query?.properties ?? {}) as Record<string, Json>;
+  const required = new Set((query?.required as string[] | undefined) ?? []);
+  const queryParameters = Object.entries(properties).map(([name, schema]) => ({
+    name,
+    in: 'query',
+    required: required.has(name),
+    schema,
+  }));
+  return [...pathParameters, ...queryParameters];
+}
+
+const ERRORS: Record<string, string> = {
+  '400': 'Invalid input; details name the fields at fault',
+  '401': 'Missing or invalid token',
+  '403': 'Outside your area',
+  '404': 'Not found',
+  '409': 'Conflict (a dossier already rated)',
+  '413': 'Body too large',
+  '415': 'Unsupported content type',
+  '429': 'Rate limited',
+  '503': 'Temporarily unavailable; retry after Retry-After seconds',
+};
+
+/** The OpenAPI 3.0 document of the route table, generated from the same zod schemas the handlers validate with. */
+export function buildOpenApi(routes: readonly RouteSpec[] = ROUTES): Json {
+  const paths: Record<string, Record<string, Json>> = {};
+  for (const route of routes) {
+    const success = route.response.schema
+      ? { description: 'OK', content: { 'application/json': { schema: schemaOf(route.response.schema, 'output') } } }
+      : { description: 'OK', content: { [route.response.mediaType ?? 'application/octet-stream']: {} } };
+    const errorContent = { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } };
+    const operation: Json = {
+      summary: route.summary,
+      operationId: `${route.method.toLowerCase()}${route.path.replace(/[{}/.]+(\w)?/g, (_m, c: string | undefined) => (c ? c.toUpperCase() : ''))}`,
+      parameters: parametersOf(route),
+      responses: {
+        [String(route.response.status)]: success,
+        ...Object.fromEntries(Object.entries(ERRORS).map(([status, description]) => [status, { description, content: errorContent }])),
+      },
+      ...(route.auth === 'official' ? { security: [{ jwt: [] }] } : {}),
+    };
+    if (route.body) {
+      operation.requestBody = {
+        required: true,
+        content: Object.fromEntries(
+          (route.accepts ?? ['application/json']).map((type) => [type, type === 'application/json' ? { schema: schemaOf(route.body!, 'input') } : {}]),
+        ),
+      };
+    }
+    paths[route.path] = { ...paths[route.path], [route.method.toLowerCase()]: operation };
+  }
+  return {
+    openapi: '3.0.3',
+    info: {
+      title: 'sipas',
+      version: '1',
+      description: 'SIPAS-style satisfaction index of public administrative services. See docs/methodology.md.',
+    },
+    paths,
+    components: {
+      schemas: { Error: schemaOf(ErrorResponse, 'output') },
+      securitySchemes: { jwt: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
+    },
+  };
+}

@@ -1,0 +1,51 @@
+import * as z from 'zod';
+
+/**
+ * The only reader of process.env. Parsed once at cold start, so a missing or malformed variable
+ * fails the function loudly on its first invocation instead of producing wrong results later.
+ */
+const EnvSchema = z.object({
+  STAGE: z.string().min(1).default('dev'),
+  TABLE_NAME: z.string().min(1),
+  ALERTS_TOPIC_ARN: z.string().min(1).optional(),
+  /** cloud: the Secrets Manager secret that holds the QR signing keys */
+  QR_SECRET_ARN: z.string().min(1).optional(),
+  /** local runtime and tests: a JSON file with the QR signing keys */
+  QR_KEYS_FILE: z.string().min(1).optional(),
+  /** where QR codes point; without it, the API's own domain from the request */
+  PUBLIC_BASE_URL: z.url().optional(),
+  MIN_N: z.coerce.number().int().positive().default(30),
+  PEER_MARGIN: z.coerce.number().nonnegative().default(5),
+  /** the local runtime serves a development sign-in page; never set in the cloud */
+  LOCAL_RUNTIME: z.enum(['true', 'false']).default('false'),
+  /** the body-size limit for JSON and form submissions, in bytes */
+  MAX_BODY_BYTES: z.coerce.number().int().positive().default(16 * 1024),
+  /** the body-size limit for imports, in bytes */
+  MAX_IMPORT_BYTES: z.coerce.number().int().positive().default(1024 * 1024),
+});
+
+export type Config = z.infer<typeof EnvSchema>;
+
+let cached: Config | undefined;
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  if (env === process.env && cached) return cached;
+  const parsed = EnvSchema.safeParse(env);
+  if (!parsed.success) {
+    const fields = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ');
+    throw new Error(`invalid configuration: ${fields}`);
+  }
+  if (env === process.env) cached = parsed.data;
+  return parsed.data;
+}
+
+/** Forgets the parsed configuration (the local runtime and tests change the environment). */
+export function resetConfig(): void {
+  cached = undefined;
+}
+
+export function requireSetting<K extends keyof Config>(config: Config, key: K): NonNullable<Config[K]> {
+  const value = config[key];
+  if (value === undefined || value === null) throw new Error(`invalid configuration: ${String(key)} is required here`);
+  return value as NonNullable<Config[K]>;
+}

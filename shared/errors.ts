@@ -1,0 +1,55 @@
+/**
+ * Typed errors of the domain. Exactly one module (http/errors-to-http.ts) maps them to HTTP, by
+ * class; messages of these errors are written for the client and never carry internals.
+ */
+export interface FieldIssue {
+  /** where in the input, as a dotted path: `answers.staff.polite`, `body`, `code` */
+  field: string;
+  message: string;
+}
+
+export abstract class DomainError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+export class ValidationError extends DomainError {
+  constructor(
+    message: string,
+    readonly issues: FieldIssue[],
+  ) {
+    super(message);
+  }
+}
+
+export class MalformedBodyError extends DomainError {}
+export class UnsupportedMediaTypeError extends DomainError {}
+export class PayloadTooLargeError extends DomainError {}
+export class UnauthorizedError extends DomainError {}
+export class ForbiddenError extends DomainError {}
+export class NotFoundError extends DomainError {}
+export class ConflictError extends DomainError {}
+
+/** A QR code that was valid once but whose key version has been retired. */
+export class GoneError extends DomainError {}
+
+export class RateLimitedError extends DomainError {
+  constructor(
+    message: string,
+    readonly retryAfterSeconds: number,
+  ) {
+    super(message);
+  }
+}
+
+/** A dependency (DynamoDB, SNS) is down or throttling; the client should retry later. */
+export class ServiceUnavailableError extends DomainError {
+  constructor(
+    message: string,
+    readonly retryAfterSeconds: number,
+  ) {
+    super(message);
+  }
+}

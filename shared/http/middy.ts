@@ -1,0 +1,41 @@
+import middy from '@middy/core';
+import type { Context } from 'aws-lambda';
+import { logger } from '../logger';
+import { errorBody, toHttpError } from './errors-to-http';
+import { html, json } from './responses';
+import type { HttpEvent, HttpHandler, HttpResult } from './types';
+
+export interface HttpHandlerOptions {
+  /** renders an error as a page for routes that a browser opens; JSON otherwise */
+  errorPage?: (event: HttpEvent, error: ReturnType<typeof toHttpError>) => string | undefined;
+}
+
+/**
+ * The one middy stack of every HTTP function: a request id on every answer, and every error mapped
+ * to the contract's JSON error (or a page) in one place. Messages reach the client only below 500.
+ */
+export function httpHandler(handler: HttpHandler, options: HttpHandlerOptions = {}) {
+  return middy<HttpEvent, HttpResult, Error, Context>()
+    .use({
+      before: (request) => {
+        logger.appendKeys({ requestId: request.event.requestContext?.requestId, route: request.event.routeKey });
+      },
+      after: (request) => {
+        if (request.response) request.response.headers['x-request-id'] = request.event.requestContext?.requestId ?? '';
+        logger.resetKeys();
+      },
+      onError: (request) => {
+        const error = toHttpError(request.error);
+        if (error.status >= 500) {
+          logger.error('request failed', { error: request.error as Error });
+        } else {
+          logger.info('request refused', { status: error.status, code: error.code });
+        }
+        const page = options.errorPage?.(request.event, error);
+        const headers = { ...error.headers, 'x-request-id': request.event.requestContext?.requestId ?? '' };
+        request.response = page ? html(error.status, page, headers) : json(error.status, errorBody(error), headers);
+        logger.resetKeys();
+      },
+    })
+    .handler(handler);
+}

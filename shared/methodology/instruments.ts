@@ -1,0 +1,118 @@
+import * as z from 'zod';
+import counter3 from './instruments/counter-3.json' with { type: 'json' };
+import sipas2017 from './instruments/sipas-2017.json' with { type: 'json' };
+import sipas2023 from './instruments/sipas-2023.json' with { type: 'json' };
+
+const Text = z.object({ vi: z.string().min(1), en: z.string().min(1) });
+const ItemId = z.string().regex(/^[a-z][a-z0-9-]*\.[a-z][a-z0-9-]*$/);
+
+export const InstrumentSchema = z
+  .object({
+    id: z.string().regex(/^[a-z][a-z0-9-]{1,39}$/),
+    version: z.number().int().positive(),
+    name: Text,
+    source: z.string(),
+    scale: z.object({
+      satisfiedFrom: z.number().int().min(1),
+      levels: z.array(z.object({ value: z.number().int().min(1), label: Text })).min(2).max(10),
+    }),
+    factors: z
+      .array(
+        z.object({
+          id: z.string().regex(/^[a-z][a-z0-9-]*$/),
+          name: Text,
+          items: z.array(z.object({ id: ItemId, text: Text })).min(1),
+        }),
+      )
+      .min(1),
+  })
+  .superRefine((instrument, ctx) => {
+    const levels = instrument.scale.levels.map((level) => level.value);
+    if (levels.some((value, i) => value !== i + 1)) {
+      ctx.addIssue({ code: 'custom', path: ['scale', 'levels'], message: 'levels must be 1..k in order' });
+    }
+    if (instrument.scale.satisfiedFrom > levels.length) {
+      ctx.addIssue({ code: 'custom', path: ['scale', 'satisfiedFrom'], message: 'beyond the scale' });
+    }
+    for (const factor of instrument.factors) {
+      for (const item of factor.items) {
+        if (!item.id.startsWith(`${factor.id}.`)) {
+          ctx.addIssue({ code: 'custom', path: ['factors'], message: `${item.id} is not in factor ${factor.id}` });
+        }
+      }
+    }
+  });
+
+export type Instrument = z.infer<typeof InstrumentSchema>;
+export type LocalizedText = z.infer<typeof Text>;
+
+/** What the formulas need to know about one item, whichever instrument asked it. */
+export interface ItemScale {
+  factorId: string;
+  levels: number;
+  satisfiedFrom: number;
+  /** position in the order instruments list their items, for stable output */
+  order: number;
+}
+
+export const DEFAULT_INSTRUMENT_ID = 'sipas-2023';
+
+/**
+ * The instruments this deployment knows. They are data: adding one is adding a JSON file that
+ * passes InstrumentSchema. An item id names one question with one scale across every instrument
+ * that asks it, which is what lets a parent pool children that use different instruments.
+ */
+export class InstrumentRegistry {
+  private readonly byId = new Map<string, Instrument>();
+  private readonly scales = new Map<string, ItemScale>();
+
+  constructor(instruments: readonly unknown[]) {
+    for (const raw of instruments) {
+      const instrument = InstrumentSchema.parse(raw);
+      this.byId.set(instrument.id, instrument);
+      for (const factor of instrument.factors) {
+        for (const item of factor.items) {
+          const known = this.scales.get(item.id);
+          const scale = {
+            factorId: factor.id,
+            levels: instrument.scale.levels.length,
+            satisfiedFrom: instrument.scale.satisfiedFrom,
+            order: known?.order ?? this.scales.size,
+          };
+          if (known && (known.levels !== scale.levels || known.satisfiedFrom !== scale.satisfiedFrom)) {
+            throw new Error(`item ${item.id} is asked on two different scales`);
+          }
+          this.scales.set(item.id, scale);
+        }
+      }
+    }
+  }
+
+  get(id: string): Instrument | undefined {
+    return this.byId.get(id);
+  }
+
+  has(id: string): boolean {
+    return this.byId.has(id);
+  }
+
+  ids(): string[] {
+    return [...this.byId.keys()];
+  }
+
+  itemScale(itemId: string): ItemScale | undefined {
+    return this.scales.get(itemId);
+  }
+
+  /** Item ids in the order the instruments list them (unknown ids last, by name). */
+  sortItemIds(ids: readonly string[]): string[] {
+    const order = (id: string) => this.scales.get(id)?.order ?? Number.MAX_SAFE_INTEGER;
+    return [...ids].sort((a, b) => order(a) - order(b) || a.localeCompare(b));
+  }
+}
+
+export const instruments = new InstrumentRegistry([sipas2023, sipas2017, counter3]);
+
+export function itemIds(instrument: Instrument): string[] {
+  return instrument.factors.flatMap((factor) => factor.items.map((item) => item.id));
+}

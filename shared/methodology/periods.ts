@@ -1,0 +1,129 @@
+/**
+ * Periods (METHODOLOGY.md): day YYYY-MM-DD, month YYYY-MM, quarter YYYY-Qn, year YYYY.
+ * Days are Vietnam days (Asia/Ho_Chi_Minh, UTC+7 all year, no daylight saving).
+ */
+export type PeriodKind = 'day' | 'month' | 'quarter' | 'year';
+
+export const PERIOD_KINDS: readonly PeriodKind[] = ['day', 'month', 'quarter', 'year'];
+
+const VIETNAM_OFFSET_MS = 7 * 60 * 60 * 1000;
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+const PATTERNS: Record<PeriodKind, RegExp> = {
+  day: /^(\d{4})-(\d{2})-(\d{2})$/,
+  month: /^(\d{4})-(\d{2})$/,
+  quarter: /^(\d{4})-Q([1-4])$/,
+  year: /^(\d{4})$/,
+};
+
+export function periodKind(period: string): PeriodKind | undefined {
+  for (const kind of PERIOD_KINDS) {
+    if (PATTERNS[kind].test(period) && isValidPeriod(kind, period)) return kind;
+  }
+  return undefined;
+}
+
+function isValidPeriod(kind: PeriodKind, period: string): boolean {
+  if (kind === 'day') {
+    const date = new Date(`${period}T00:00:00Z`);
+    return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === period;
+  }
+  if (kind === 'month') {
+    const month = Number(period.slice(5, 7));
+    return month >= 1 && month <= 12;
+  }
+  return true;
+}
+
+/** The Vietnam calendar day on which an instant falls. */
+export function vietnamDay(instant: Date | string): string {
+  const ms = typeof instant === 'string' ? Date.parse(instant) : instant.getTime();
+  if (Number.isNaN(ms)) throw new RangeError(`not an instant: ${String(instant)}`);
+  return new Date(ms + VIETNAM_OFFSET_MS).toISOString().slice(0, 10);
+}
+
+export function addDays(day: string, days: number): string {
+  return new Date(Date.parse(`${day}T00:00:00Z`) + days * DAY_MS).toISOString().slice(0, 10);
+}
+
+/** Days from `from` to `to`, both included. */
+export function daysBetween(from: string, to: string): string[] {
+  const days: string[] = [];
+  for (let day = from; day <= to; day = addDays(day, 1)) days.push(day);
+  return days;
+}
+
+export function monthOf(day: string): string {
+  return day.slice(0, 7);
+}
+
+export function quarterOf(day: string): string {
+  return `${day.slice(0, 4)}-Q${Math.floor((Number(day.slice(5, 7)) - 1) / 3) + 1}`;
+}
+
+export function yearOf(day: string): string {
+  return day.slice(0, 4);
+}
+
+/** The day, month, quarter and year that contain a day, in that order. */
+export function periodsContaining(day: string): Record<PeriodKind, string> {
+  return { day, month: monthOf(day), quarter: quarterOf(day), year: yearOf(day) };
+}
+
+/** The periods of the next smaller kind that make up a period (days of a month, months of a quarter, ...). */
+export function partsOf(period: string): { kind: PeriodKind; first: string; last: string } {
+  const kind = requireKind(period);
+  const year = Number(period.slice(0, 4));
+  switch (kind) {
+    case 'month': {
+      const month = Number(period.slice(5, 7));
+      const lastDay = new Date(Date.UTC(year, month, 0)).getUTCDate();
+      return { kind: 'day', first: `${period}-01`, last: `${period}-${String(lastDay).padStart(2, '0')}` };
+    }
+    case 'quarter': {
+      const quarter = Number(period.slice(6));
+      const firstMonth = (quarter - 1) * 3 + 1;
+      const pad = (m: number) => `${year}-${String(m).padStart(2, '0')}`;
+      return { kind: 'month', first: pad(firstMonth), last: pad(firstMonth + 2) };
+    }
+    case 'year':
+      return { kind: 'quarter', first: `${year}-Q1`, last: `${year}-Q4` };
+    case 'day':
+      throw new RangeError('a day has no smaller parts');
+  }
+}
+
+/** The previous period of the same kind (yesterday, last month, last quarter, last year). */
+export function previousPeriod(period: string): string {
+  const kind = requireKind(period);
+  const year = Number(period.slice(0, 4));
+  switch (kind) {
+    case 'day':
+      return addDays(period, -1);
+    case 'month': {
+      const month = Number(period.slice(5, 7));
+      return month === 1 ? `${year - 1}-12` : `${year}-${String(month - 1).padStart(2, '0')}`;
+    }
+    case 'quarter': {
+      const quarter = Number(period.slice(6));
+      return quarter === 1 ? `${year - 1}-Q4` : `${year}-Q${quarter - 1}`;
+    }
+    case 'year':
+      return String(year - 1);
+  }
+}
+
+export function requireKind(period: string): PeriodKind {
+  const kind = periodKind(period);
+  if (!kind) throw new RangeError(`not a period: ${period}`);
+  return kind;
+}
+
+/** Days of a period, first and last, for reading ratings or day histograms. */
+export function dayRange(period: string): { first: string; last: string } {
+  const kind = requireKind(period);
+  if (kind === 'day') return { first: period, last: period };
+  if (kind === 'month') return partsOf(period);
+  const { first, last } = partsOf(period);
+  return { first: dayRange(first).first, last: dayRange(last).last };
+}

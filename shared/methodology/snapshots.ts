@@ -1,0 +1,159 @@
+import { computeIndex, type Figure, type Interval, round2 } from './formulas';
+import { addHistogram, emptyHistogram, type Histogram } from './histogram';
+import type { InstrumentRegistry } from './instruments';
+import { type PeriodKind, requireKind } from './periods';
+import { type Rank, rankSiblings } from './ranking';
+
+export interface TreeUnit {
+  id: string;
+  parentId: string | null;
+  path: string;
+  name: string;
+  instrument: string;
+}
+
+export interface ReportedFigure {
+  id: string;
+  index: number;
+  n: number;
+  ci95: Interval;
+}
+
+/** One unit's results for one period, as stored and as served (rounded to 2 decimals). */
+export interface Snapshot {
+  unitId: string;
+  /** the tree this snapshot was computed with: a later move or merge does not rewrite it */
+  parentId: string | null;
+  path: string;
+  name: string;
+  period: string;
+  kind: PeriodKind;
+  instrument: string;
+  n: number;
+  index: number;
+  ci95: Interval;
+  sufficient: boolean;
+  factors: ReportedFigure[];
+  items: ReportedFigure[];
+  rank: Rank | null;
+  belowPeers: string[];
+  /** the pooled answer counts of the unit's whole subtree for the period */
+  histogram: Histogram;
+}
+
+export interface SnapshotPolicy {
+  /** n below this is reported but marked insufficient, not ranked, and raises no statistical alert */
+  minN: number;
+  /** points below the ranked siblings' average for a factor or item to be listed in belowPeers */
+  peerMargin: number;
+}
+
+export const DEFAULT_POLICY: SnapshotPolicy = { minN: 30, peerMargin: 5 };
+
+function report(figure: Figure): ReportedFigure {
+  return { id: figure.id, index: round2(figure.index), n: figure.n, ci95: [round2(figure.ci95[0]), round2(figure.ci95[1])] };
+}
+
+/** Pools each unit's own histogram with all its descendants'. Units absent from the map have none. */
+export function poolSubtrees(units: readonly TreeUnit[], own: ReadonlyMap<string, Histogram>): Map<string, Histogram> {
+  const pooled = new Map<string, Histogram>();
+  // Deepest paths first, so every child is complete before its parent adds it.
+  const deepestFirst = [...units].sort((a, b) => b.path.split('/').length - a.path.split('/').length);
+  for (const unit of deepestFirst) {
+    const total = pooled.get(unit.id) ?? emptyHistogram();
+    const ownHistogram = own.get(unit.id);
+    if (ownHistogram) addHistogram(total, ownHistogram);
+    pooled.set(unit.id, total);
+    if (unit.parentId) {
+      const parentTotal = pooled.get(unit.parentId) ?? emptyHistogram();
+      addHistogram(parentTotal, total);
+      pooled.set(unit.parentId, parentTotal);
+    }
+  }
+  return pooled;
+}
+
+/**
+ * Every snapshot of one period for a whole tree: pooled indices, sufficiency, rank among siblings
+ * with its change against `previousPositions`, and the factors and items below the peers' average.
+ * Pure: the same inputs give the same snapshots, which is what makes a re-run of a night identical.
+ */
+export function buildSnapshots(input: {
+  period: string;
+  units: readonly TreeUnit[];
+  own: ReadonlyMap<string, Histogram>;
+  previousPositions: ReadonlyMap<string, number>;
+  registry: InstrumentRegistry;
+  policy: SnapshotPolicy;
+}): Snapshot[] {
+  const { period, units, registry, policy } = input;
+  const kind = requireKind(period);
+  const pooled = poolSubtrees(units, input.own);
+  const computed = new Map<string, { unit: TreeUnit; figures: NonNullable<ReturnType<typeof computeIndex>> }>();
+  for (const unit of units) {
+    const histogram = pooled.get(unit.id);
+    const instrument = registry.get(unit.instrument);
+    if (!instrument) throw new Error(`unit ${unit.id} uses unknown instrument ${unit.instrument}`);
+    const figures = histogram && histogram.n > 0 ? computeIndex(histogram, instrument, registry) : undefined;
+    if (figures) computed.set(unit.id, { unit, figures });
+  }
+
+  const siblingsOf = new Map<string, string[]>();
+  for (const { unit } of computed.values()) {
+    const key = unit.parentId ?? '';
+    siblingsOf.set(key, [...(siblingsOf.get(key) ?? []), unit.id]);
+  }
+
+  const ranks = new Map<string, Rank>();
+  const rankedOf = new Map<string, string[]>();
+  for (const [parentKey, ids] of siblingsOf) {
+    if (parentKey === '') continue; // roots have no siblings to be ranked among
+    const rankable = ids.map((id) => {
+      const { figures } = computed.get(id)!;
+      return { unitId: id, index: figures.index, sufficient: figures.n >= policy.minN };
+    });
+    for (const [id, rank] of rankSiblings(rankable, input.previousPositions)) ranks.set(id, rank);
+    rankedOf.set(parentKey, rankable.filter((r) => r.sufficient).map((r) => r.unitId));
+  }
+
+  const snapshots: Snapshot[] = [];
+  for (const { unit, figures } of computed.values()) {
+    const peers = (rankedOf.get(unit.parentId ?? '') ?? []).filter((id) => id !== unit.id);
+    snapshots.push({
+      unitId: unit.id,
+      parentId: unit.parentId,
+      path: unit.path,
+      name: unit.name,
+      period,
+      kind,
+      instrument: unit.instrument,
+      n: figures.n,
+      index: round2(figures.index),
+      ci95: [round2(figures.ci95[0]), round2(figures.ci95[1])],
+      sufficient: figures.n >= policy.minN,
+      factors: figures.factors.map(report),
+      items: figures.items.map(report),
+      rank: ranks.get(unit.id) ?? null,
+      belowPeers: belowPeers(figures, peers.map((id) => computed.get(id)!.figures), policy.peerMargin),
+      histogram: pooled.get(unit.id)!,
+    });
+  }
+  return snapshots.sort((a, b) => a.path.localeCompare(b.path));
+}
+
+type Figures = NonNullable<ReturnType<typeof computeIndex>>;
+
+/** Factors, then items, whose index is more than `margin` points below the average of the same figure among peers. */
+export function belowPeers(own: Figures, peers: readonly Figures[], margin: number): string[] {
+  if (peers.length === 0) return [];
+  const below = (mine: readonly Figure[], select: (peer: Figures) => readonly Figure[]) =>
+    mine
+      .filter((figure) => {
+        const peerValues = peers.flatMap((peer) => select(peer).filter((f) => f.id === figure.id).map((f) => f.index));
+        if (peerValues.length === 0) return false;
+        const average = peerValues.reduce((sum, v) => sum + v, 0) / peerValues.length;
+        return figure.index < average - margin;
+      })
+      .map((figure) => figure.id);
+  return [...below(own.factors, (peer) => peer.factors), ...below(own.items, (peer) => peer.items)];
+}

@@ -1,0 +1,92 @@
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import * as z from 'zod';
+import type { Rating } from '../domain';
+import { type Db, type Item, isConditionFailed, queryPages, withAvailability } from './dynamo';
+import { keys } from './keys';
+
+const RatingItem = z.object({
+  id: z.string(),
+  submissionId: z.string(),
+  unitId: z.string(),
+  receivedAt: z.string(),
+  day: z.string(),
+  instrument: z.string(),
+  instrumentVersion: z.number(),
+  answers: z.record(z.string(), z.number()),
+  counter: z.string().optional(),
+  procedure: z.string().optional(),
+  dossier: z.string().optional(),
+  comment: z.string().optional(),
+  lang: z.enum(['vi', 'en']),
+  source: z.enum(['survey', 'import']),
+});
+
+function toRating(item: Item): Rating {
+  return RatingItem.parse(item);
+}
+
+export function ratingKey(rating: Pick<Rating, 'dossier' | 'submissionId'>) {
+  return rating.dossier ? keys.ratingByDossier(rating.dossier) : keys.ratingBySubmission(rating.submissionId);
+}
+
+export type StoreResult = { stored: true; rating: Rating } | { stored: false; existing: Rating };
+
+export class RatingsRepository {
+  constructor(private readonly db: Db) {}
+
+  /**
+   * Stores a rating with one conditional PutItem. If its key is taken (the same submission again,
+   * or its dossier already rated), nothing is written and the rating already there is returned.
+   */
+  store(rating: Rating): Promise<StoreResult> {
+    return withAvailability(async () => {
+      const key = ratingKey(rating);
+      try {
+        await this.db.client.send(
+          new PutCommand({
+            TableName: this.db.tableName,
+            Item: {
+              ...key,
+              ...keys.ratingUnitDay(rating.unitId, rating.day, rating.receivedAt, rating.id),
+              type: 'rating',
+              ...rating,
+            },
+            ConditionExpression: 'attribute_not_exists(PK)',
+          }),
+        );
+        return { stored: true, rating };
+      } catch (error) {
+        if (!isConditionFailed(error)) throw error;
+        const { Item } = await this.db.client.send(
+          new GetCommand({ TableName: this.db.tableName, Key: key, ConsistentRead: true }),
+        );
+        if (!Item) throw error;
+        return { stored: false, existing: toRating(Item) };
+      }
+    });
+  }
+
+  /** One unit-day's ratings, page by page (the nightly job's only read of raw ratings). */
+  async *unitDay(unitId: string, day: string): AsyncGenerator<Rating[]> {
+    const pages = queryPages(this.db, {
+      IndexName: 'GSI1',
+      KeyConditionExpression: 'GSI1PK = :pk',
+      ExpressionAttributeValues: { ':pk': keys.unitDayRatings(unitId, day) },
+    });
+    for await (const page of pages) yield page.map(toRating);
+  }
+
+  /** Only the instrument and answers of one unit-day's ratings: what a histogram needs, at a fraction of the bytes. */
+  async *unitDayAnswers(unitId: string, day: string): AsyncGenerator<RatedAnswers[]> {
+    const pages = queryPages(this.db, {
+      IndexName: 'GSI1',
+      KeyConditionExpression: 'GSI1PK = :pk',
+      ExpressionAttributeValues: { ':pk': keys.unitDayRatings(unitId, day) },
+      ProjectionExpression: 'instrument, answers',
+    });
+    for await (const page of pages) yield page.map((item) => RatedAnswers.parse(item));
+  }
+}
+
+const RatedAnswers = z.object({ instrument: z.string(), answers: z.record(z.string(), z.number().int()) });
+export type RatedAnswers = z.infer<typeof RatedAnswers>;

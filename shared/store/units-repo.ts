@@ -1,0 +1,75 @@
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import * as z from 'zod';
+import type { Unit } from '../domain';
+import { type Db, type Item, queryAll, withAvailability } from './dynamo';
+import { keys } from './keys';
+
+const UnitItem = z.object({
+  id: z.string(),
+  name: z.string(),
+  nameEn: z.string().optional(),
+  parentId: z.string().nullable(),
+  path: z.string(),
+  level: z.string(),
+  instrument: z.string(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+
+function toUnit(item: Item): Unit {
+  return UnitItem.parse(item);
+}
+
+function toItem(unit: Unit): Item {
+  return {
+    ...keys.unit(unit.id),
+    ...keys.unitTree(unit.path),
+    ...keys.unitChildren(unit.parentId, unit.id),
+    type: 'unit',
+    ...unit,
+  };
+}
+
+export class UnitsRepository {
+  constructor(private readonly db: Db) {}
+
+  get(unitId: string): Promise<Unit | undefined> {
+    return withAvailability(async () => {
+      const { Item } = await this.db.client.send(
+        new GetCommand({ TableName: this.db.tableName, Key: keys.unit(unitId) }),
+      );
+      return Item ? toUnit(Item) : undefined;
+    });
+  }
+
+  put(unit: Unit): Promise<void> {
+    return withAvailability(async () => {
+      await this.db.client.send(new PutCommand({ TableName: this.db.tableName, Item: toItem(unit) }));
+    });
+  }
+
+  children(parentId: string | null): Promise<Unit[]> {
+    return withAvailability(async () =>
+      (
+        await queryAll(this.db, {
+          IndexName: 'GSI2',
+          KeyConditionExpression: 'GSI2PK = :pk',
+          ExpressionAttributeValues: { ':pk': keys.childrenOf(parentId) },
+        })
+      ).map(toUnit),
+    );
+  }
+
+  /** The unit at `path` and everything below it, in path order; the whole tree for '/'. */
+  subtree(path = '/'): Promise<Unit[]> {
+    return withAvailability(async () =>
+      (
+        await queryAll(this.db, {
+          IndexName: 'GSI1',
+          KeyConditionExpression: 'GSI1PK = :pk AND begins_with(GSI1SK, :path)',
+          ExpressionAttributeValues: { ':pk': keys.unitTree(path).GSI1PK, ':path': path },
+        })
+      ).map(toUnit),
+    );
+  }
+}

@@ -1,0 +1,175 @@
+import { createHash } from 'node:crypto';
+import type { ImportedRating, RatingSubmission } from '../api/schemas';
+import { ImportedRating as ImportedRatingSchema } from '../api/schemas';
+import type { Lang, Rating, RatingSource, Unit } from '../domain';
+import { isWithin } from '../domain';
+import { ConflictError, DomainError, NotFoundError, ValidationError } from '../errors';
+import { checkAnswers } from '../methodology/answers';
+import type { InstrumentRegistry } from '../methodology/instruments';
+import { vietnamDay } from '../methodology/periods';
+import { maskPersonalNumbers } from '../privacy';
+import { type QrKeys, verifyCode } from '../qr/codes';
+import type { RatingsRepository } from '../store/ratings-repo';
+import type { UnitsRepository } from '../store/units-repo';
+import { mapConcurrent } from '../concurrency';
+import * as z from 'zod';
+
+export interface RatingDeps {
+  units: UnitsRepository;
+  ratings: RatingsRepository;
+  registry: InstrumentRegistry;
+  qrKeys: () => Promise<QrKeys>;
+  clock: () => Date;
+  newId: () => string;
+}
+
+export interface SubmitOutcome {
+  id: string;
+  duplicate: boolean;
+  unitId: string;
+}
+
+interface RatingDraft {
+  unit: Unit;
+  submissionId: string;
+  receivedAt: Date;
+  answers: Record<string, number>;
+  counter?: string;
+  procedure?: string;
+  dossier?: string;
+  comment?: string;
+  lang: Lang;
+  source: RatingSource;
+}
+
+/** A citizen's rating from a QR code (POST /v1/ratings): verified, validated, stored once. */
+export async function submitRating(input: RatingSubmission, deps: RatingDeps): Promise<SubmitOutcome> {
+  const target = verifyCode(await deps.qrKeys(), input.code);
+  if (input.counter && target.counter && input.counter !== target.counter) {
+    throw new ValidationError('the counter does not match the QR code', [
+      { field: 'counter', message: 'differs from the counter the QR code was printed for' },
+    ]);
+  }
+  const unit = await deps.units.get(target.unitId);
+  if (!unit) throw new NotFoundError('this QR code points to a unit that does not exist');
+  const counter = target.counter ?? input.counter;
+  return storeDraft(
+    {
+      unit,
+      submissionId: input.submissionId ?? deps.newId(),
+      receivedAt: deps.clock(),
+      answers: input.answers,
+      ...(counter ? { counter } : {}),
+      ...(input.procedure ? { procedure: input.procedure } : {}),
+      ...(input.dossier ? { dossier: input.dossier } : {}),
+      ...(input.comment ? { comment: input.comment } : {}),
+      lang: input.lang ?? 'vi',
+      source: 'survey',
+    },
+    deps,
+  );
+}
+
+async function storeDraft(draft: RatingDraft, deps: RatingDeps): Promise<SubmitOutcome> {
+  const instrument = deps.registry.get(draft.unit.instrument);
+  if (!instrument) throw new Error(`unit ${draft.unit.id} uses unknown instrument ${draft.unit.instrument}`);
+  const issues = checkAnswers(draft.answers, instrument);
+  if (issues.length > 0) throw new ValidationError('some answers are not valid', issues);
+  const comment = draft.comment ? maskPersonalNumbers(draft.comment.trim()) : undefined;
+  const rating: Rating = {
+    id: deps.newId(),
+    submissionId: draft.submissionId,
+    unitId: draft.unit.id,
+    receivedAt: draft.receivedAt.toISOString(),
+    day: vietnamDay(draft.receivedAt),
+    instrument: instrument.id,
+    instrumentVersion: instrument.version,
+    answers: draft.answers,
+    ...(draft.counter ? { counter: draft.counter } : {}),
+    ...(draft.procedure ? { procedure: draft.procedure } : {}),
+    ...(draft.dossier ? { dossier: draft.dossier } : {}),
+    ...(comment ? { comment } : {}),
+    lang: draft.lang,
+    source: draft.source,
+  };
+  const result = await deps.ratings.store(rating);
+  if (result.stored) return { id: rating.id, duplicate: false, unitId: rating.unitId };
+  if (result.existing.submissionId === rating.submissionId) {
+    return { id: result.existing.id, duplicate: true, unitId: result.existing.unitId };
+  }
+  throw new ConflictError('this dossier has already been rated');
+}
+
+export interface ImportOutcome {
+  accepted: number;
+  duplicates: number;
+  rejected: { index: number; error: string }[];
+}
+
+/**
+ * Ratings typed in from paper forms or carried over from an older system. Each is validated as
+ * strictly as a live one. Without a submissionId, one is derived from the rating's content, so
+ * importing the same file twice stores each rating once.
+ */
+export async function importRatings(
+  raw: readonly unknown[],
+  scopePath: string,
+  deps: RatingDeps,
+): Promise<ImportOutcome> {
+  const outcome: ImportOutcome = { accepted: 0, duplicates: 0, rejected: [] };
+  const unitCache = new Map<string, Promise<Unit | undefined>>();
+  const unitOf = (id: string) => {
+    if (!unitCache.has(id)) unitCache.set(id, deps.units.get(id));
+    return unitCache.get(id)!;
+  };
+  const now = deps.clock();
+  await mapConcurrent(raw, 8, async (entry, index) => {
+    try {
+      const input = ImportedRatingSchema.parse(entry);
+      const unit = await unitOf(input.unitId);
+      if (!unit || !isWithin(unit.path, scopePath)) throw new NotFoundError(`no unit ${input.unitId} in your area`);
+      const receivedAt = new Date(input.receivedAt);
+      if (receivedAt.getTime() > now.getTime()) {
+        throw new ValidationError('in the future', [{ field: 'receivedAt', message: 'is in the future' }]);
+      }
+      const result = await storeDraft(
+        {
+          unit,
+          submissionId: input.submissionId ?? contentId(input),
+          receivedAt,
+          answers: input.answers,
+          ...(input.counter ? { counter: input.counter } : {}),
+          ...(input.procedure ? { procedure: input.procedure } : {}),
+          ...(input.dossier ? { dossier: input.dossier } : {}),
+          ...(input.comment ? { comment: input.comment } : {}),
+          lang: input.lang ?? 'vi',
+          source: 'import',
+        },
+        deps,
+      );
+      if (result.duplicate) outcome.duplicates++;
+      else outcome.accepted++;
+    } catch (error) {
+      outcome.rejected.push({ index, error: describe(error) });
+    }
+  });
+  outcome.rejected.sort((a, b) => a.index - b.index);
+  return outcome;
+}
+
+function contentId(input: ImportedRating): string {
+  const answers = Object.keys(input.answers)
+    .sort()
+    .map((id) => `${id}=${input.answers[id]}`);
+  const content = [input.unitId, new Date(input.receivedAt).toISOString(), answers.join('&'), input.counter ?? '', input.dossier ?? '', input.procedure ?? '', input.comment ?? ''];
+  return `imp-${createHash('sha256').update(content.join('\n')).digest('base64url').slice(0, 40)}`;
+}
+
+function describe(error: unknown): string {
+  if (error instanceof z.ZodError) {
+    return error.issues.map((issue) => `${issue.path.join('.') || 'rating'}: ${issue.message}`).join('; ');
+  }
+  if (error instanceof ValidationError) return error.issues.map((i) => `${i.field}: ${i.message}`).join('; ');
+  if (error instanceof DomainError) return error.message;
+  throw error;
+}
