@@ -37,6 +37,8 @@ export interface Runtime {
   awsEndpoint: string;
   tableName: string;
   topicArn: string;
+  /** the QR signing keys of this runtime (in its data folder) */
+  qrKeysFile: string;
   devKeys: DevKeys;
   /** runs the nightly job now, as the schedule would ({} closes yesterday) */
   runNightly(event?: unknown): Promise<unknown>;
@@ -137,6 +139,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       awsEndpoint,
       tableName,
       topicArn: TopicArn!,
+      qrKeysFile,
       devKeys,
       runNightly,
       token: (tokenOptions) => signDevToken(devKeys, tokenOptions),
