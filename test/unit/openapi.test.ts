@@ -1,0 +1,31 @@
+import { describe, expect, it } from 'vitest';
+import { buildOpenApi } from '../../shared/api/openapi';
+import { ROUTES } from '../../shared/routes';
+
+describe('the OpenAPI document', () => {
+  // biome-ignore lint/suspicious/noExplicitAny: the test walks a JSON document
+  const document = buildOpenApi() as { paths: Record<string, Record<string, any>> };
+
+  it('describes every route of the route table, and only those', () => {
+    const documented = Object.entries(document.paths).flatMap(([path, operations]) =>
+      Object.keys(operations).map((method) => `${method.toUpperCase()} ${path}`),
+    );
+    expect(documented.sort()).toEqual(ROUTES.map((r) => `${r.method} ${r.path}`).sort());
+  });
+
+  it('takes request bodies and parameters from the zod schemas', () => {
+    const post = document.paths['/v1/ratings']!.post;
+    const schema = post.requestBody.content['application/json'].schema;
+    expect(schema.required).toEqual(expect.arrayContaining(['code', 'answers']));
+    expect(schema.properties.comment.maxLength).toBe(1000);
+    const index = document.paths['/v1/units/{unitId}/index']!.get;
+    expect(index.parameters.map((p: { name: string; in: string }) => `${p.in}:${p.name}`)).toEqual(['path:unitId', 'query:period']);
+  });
+
+  it('marks officials’ routes as needing a bearer token', () => {
+    for (const route of ROUTES) {
+      const operation = document.paths[route.path]![route.method.toLowerCase()];
+      expect(operation.security !== undefined, `${route.method} ${route.path}`).toBe(route.auth === 'official');
+    }
+  });
+});
