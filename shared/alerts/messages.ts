@@ -1,0 +1,147 @@
+import type { Figures, RaisedAlert, RuleId, Severity } from './rules';
+
+/**
+ * Alert texts in Vietnamese and English that read well as an e-mail or an SMS: who, what
+ * happened, the figures, and where to look. They are built from the unit's name and the figures
+ * only: no citizen's comment or other free text can reach an alert.
+ */
+export type Lang = 'vi' | 'en';
+
+export interface AlertText {
+  /** SNS e-mail subjects must be ASCII, under 100 characters, on one line */
+  subject: string;
+  body: string;
+}
+
+export type AlertMessages = Record<Lang, AlertText>;
+
+const SEVERITY_WORD: Record<Lang, Record<Severity, string>> = {
+  vi: { info: 'Thông báo', warning: 'Cảnh báo', critical: 'Cảnh báo khẩn' },
+  en: { info: 'Notice', warning: 'Warning', critical: 'Critical' },
+};
+
+/** Numbers as a reader of each language writes them: 72,5 in Vietnamese, 72.5 in English. */
+export function formatNumber(value: number | string, lang: Lang): string {
+  if (typeof value === 'string') return value;
+  const text = String(Math.round(value * 100) / 100);
+  return lang === 'vi' ? text.replace('.', ',') : text;
+}
+
+const MONTHS_EN = [
+  'January',
+  'February',
+  'March',
+  'April',
+  'May',
+  'June',
+  'July',
+  'August',
+  'September',
+  'October',
+  'November',
+  'December',
+];
+
+export function periodLabel(period: string, lang: Lang): string {
+  const day = /^(\d{4})-(\d{2})-(\d{2})$/.exec(period);
+  if (day)
+    return lang === 'vi'
+      ? `ngày ${day[3]}/${day[2]}/${day[1]}`
+      : `${Number(day[3])} ${MONTHS_EN[Number(day[2]) - 1]} ${day[1]}`;
+  const month = /^(\d{4})-(\d{2})$/.exec(period);
+  if (month)
+    return lang === 'vi' ? `tháng ${month[2]}/${month[1]}` : `${MONTHS_EN[Number(month[2]) - 1]} ${month[1]}`;
+  const quarter = /^(\d{4})-Q([1-4])$/.exec(period);
+  if (quarter) return lang === 'vi' ? `quý ${quarter[2]}/${quarter[1]}` : `Q${quarter[2]} ${quarter[1]}`;
+  return lang === 'vi' ? `năm ${period}` : period;
+}
+
+/** Vietnamese without diacritics, for the ASCII-only places (SNS e-mail subjects). */
+export function toAscii(text: string): string {
+  return text
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .replace(/đ/g, 'd')
+    .replace(/Đ/g, 'D')
+    .replace(/[^\x20-\x7e]/g, '');
+}
+
+type Lines = (f: Figures, n: (v: number | string) => string) => { headline: string; detail: string };
+
+const TEXTS: Record<RuleId, Record<Lang, Lines>> = {
+  'below-target': {
+    vi: (f, n) => ({
+      headline: `chỉ số hài lòng dưới mục tiêu ${n(f.target!)} %`,
+      detail: `Chỉ số hài lòng là ${n(f.index!)} % (khoảng tin cậy 95 %: ${n(f.ci95Low!)}–${n(f.ci95High!)} %, ${n(f.n!)} phiếu), cả khoảng đều thấp hơn mục tiêu ${n(f.target!)} %.`,
+    }),
+    en: (f, n) => ({
+      headline: `satisfaction below the ${n(f.target!)} % target`,
+      detail: `The satisfaction index is ${n(f.index!)} % (95 % interval ${n(f.ci95Low!)}–${n(f.ci95High!)} %, ${n(f.n!)} ratings): the whole interval is below the ${n(f.target!)} % target.`,
+    }),
+  },
+  'significant-drop': {
+    vi: (f, n) => ({
+      headline: `chỉ số hài lòng giảm ${n(f.fall!)} điểm`,
+      detail: `Chỉ số hài lòng giảm từ ${n(f.previousIndex!)} % (${periodLabel(String(f.previousPeriod), 'vi')}, ${n(f.previousN!)} phiếu) xuống ${n(f.index!)} % (${n(f.n!)} phiếu), giảm ${n(f.fall!)} điểm; mức giảm có ý nghĩa thống kê ở mức 5 % (z = ${n(f.z!)}).`,
+    }),
+    en: (f, n) => ({
+      headline: `satisfaction fell ${n(f.fall!)} points`,
+      detail: `The satisfaction index fell from ${n(f.previousIndex!)} % (${periodLabel(String(f.previousPeriod), 'en')}, ${n(f.previousN!)} ratings) to ${n(f.index!)} % (${n(f.n!)} ratings), down ${n(f.fall!)} points; the fall is statistically significant at 5 % (z = ${n(f.z!)}).`,
+    }),
+  },
+  'rank-drop': {
+    vi: (f, n) => ({
+      headline: `tụt ${n(f.lost!)} bậc xếp hạng`,
+      detail: `Xếp hạng trong các đơn vị cùng cấp tụt từ ${n(f.previousPosition!)} xuống ${n(f.position!)} trên ${n(f.of!)} (chỉ số ${n(f.index!)} %).`,
+    }),
+    en: (f, n) => ({
+      headline: `dropped ${n(f.lost!)} places in the ranking`,
+      detail: `Its rank among sibling units fell from ${n(f.previousPosition!)} to ${n(f.position!)} of ${n(f.of!)} (index ${n(f.index!)} %).`,
+    }),
+  },
+  'below-peers': {
+    vi: (f, n) => ({
+      headline: `nhóm tiêu chí "${f.factor}" thấp hơn trung bình đơn vị cùng cấp`,
+      detail: `Nhóm tiêu chí "${f.factor}" đạt ${n(f.factorIndex!)} %, thấp hơn ${n(f.gap!)} điểm so với trung bình ${n(f.peerAverage!)} % của ${n(f.peers!)} đơn vị cùng cấp. Các nhóm thấp hơn: ${f.factorsBehind}.`,
+    }),
+    en: (f, n) => ({
+      headline: `factor "${f.factor}" below its peers' average`,
+      detail: `Factor "${f.factor}" is at ${n(f.factorIndex!)} %, ${n(f.gap!)} points below the ${n(f.peerAverage!)} % average of ${n(f.peers!)} sibling units. Factors behind: ${f.factorsBehind}.`,
+    }),
+  },
+  'dissatisfaction-spike': {
+    vi: (f, n) => ({
+      headline: 'số ý kiến không hài lòng tăng đột biến',
+      detail: `${n(f.share!)} % câu trả lời ở hai mức thấp nhất (${n(f.lowAnswers!)} trên ${n(f.answers!)}, ${n(f.n!)} phiếu), so với ${n(f.trailingShare!)} % trong 28 ngày trước${f.ratio === undefined ? '' : ` (gấp ${n(f.ratio)} lần)`}.`,
+    }),
+    en: (f, n) => ({
+      headline: 'a spike in dissatisfied answers',
+      detail: `${n(f.share!)} % of answers were at the two lowest levels (${n(f.lowAnswers!)} of ${n(f.answers!)}, ${n(f.n!)} ratings), against ${n(f.trailingShare!)} % over the previous 28 days${f.ratio === undefined ? '' : ` (${n(f.ratio)} times as high)`}.`,
+    }),
+  },
+};
+
+export function dashboardLink(baseUrl: string | undefined, unitId: string): string {
+  const path = `/dashboard?unit=${encodeURIComponent(unitId)}`;
+  return baseUrl ? `${baseUrl.replace(/\/+$/, '')}${path}` : path;
+}
+
+export function alertMessages(alert: RaisedAlert, dashboardBaseUrl: string | undefined): AlertMessages {
+  const link = dashboardLink(dashboardBaseUrl, alert.unitId);
+  const text = (lang: Lang): AlertText => {
+    const { headline, detail } = TEXTS[alert.rule][lang](alert.figures, (v) => formatNumber(v, lang));
+    const when = periodLabel(alert.period, lang);
+    const word = SEVERITY_WORD[lang][alert.severity];
+    const more = lang === 'vi' ? 'Xem chi tiết' : 'Details';
+    return {
+      subject: toAscii(`[SIPAS] ${word}: ${alert.unitName} - ${headline} (${when})`).slice(0, 99),
+      body: `${word}: ${alert.unitName} – ${headline} (${when}).\n${detail}\n${more}: ${link}`,
+    };
+  };
+  return { vi: text('vi'), en: text('en') };
+}
+
+/** One text for SNS: Vietnamese first, then English, so an e-mail or SMS serves both readers. */
+export function snsMessage(messages: AlertMessages): { subject: string; message: string } {
+  return { subject: messages.vi.subject, message: `${messages.vi.body}\n\n${messages.en.body}` };
+}

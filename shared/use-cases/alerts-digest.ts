@@ -1,0 +1,67 @@
+import { buildDigest, type Digest, digestMessage } from '../alerts/digest';
+import { SEVERITY_LEVEL } from '../alerts/rules';
+import { addDays, monthOf, previousPeriod, vietnamDay } from '../methodology/periods';
+import type { SubscriptionsRepository } from '../store/subscriptions-repo';
+import type { AlertDeps } from './alerts';
+
+export interface DigestDeps extends AlertDeps {
+  subscriptions: SubscriptionsRepository;
+}
+
+/**
+ * Publishes one digest per subscribed scope (each distinct unit path subscriptions filter on).
+ * The message carries the scope's own path, so the prefix filter of every subscription to that
+ * scope lets it through, and the top severity level, so every minimum does; subscribers of an
+ * ancestor scope also receive it (docs/alerts.md).
+ */
+export async function publishDigests(
+  deps: DigestDeps,
+): Promise<{ scopes: number; published: number; failed: number }> {
+  const today = vietnamDay(deps.clock());
+  const month = monthOf(addDays(today, -1));
+  const weekAgo = addDays(today, -7);
+  const scopes = [...new Set((await deps.subscriptions.under('/')).map((s) => s.unitPath))];
+  let published = 0;
+  let failed = 0;
+  for (const scopePath of scopes) {
+    const scopeUnitId = scopePath.split('/').filter(Boolean).at(-1)!;
+    const unit = await deps.units.get(scopeUnitId);
+    if (!unit) continue;
+    const children = await deps.results.siblings(scopeUnitId, month);
+    const previous = await deps.results.getSnapshots(
+      children.map((c) => c.unitId),
+      previousPeriod(month),
+    );
+    const recent = [...new Set([monthOf(weekAgo), monthOf(today)])];
+    let alerts = 0;
+    for (const m of recent) {
+      alerts += (await deps.alerts.ofMonthUnder(m, scopePath)).filter(
+        (a) => vietnamDay(a.createdAt) >= weekAgo,
+      ).length;
+    }
+    const digest: Digest = buildDigest({
+      scopeUnitId,
+      scopeName: unit.name,
+      period: month,
+      children,
+      previous,
+      alerts,
+    });
+    try {
+      await deps.topic.publish({
+        ...digestMessage(digest, deps.settings.dashboardBaseUrl),
+        attributes: {
+          unitPath: scopePath,
+          rule: 'digest',
+          severity: 'digest',
+          severityLevel: SEVERITY_LEVEL.critical,
+        },
+      });
+      published += 1;
+    } catch {
+      // A digest is a summary, not an alert: a missed one is not retried, next week's replaces it.
+      failed += 1;
+    }
+  }
+  return { scopes: scopes.length, published, failed };
+}

@@ -1,0 +1,294 @@
+import { alertMessages, snsMessage } from '../alerts/messages';
+import {
+  type AlertThresholds,
+  evaluateRules,
+  type RaisedAlert,
+  SEVERITY_LEVEL,
+  SPIKE_TRAILING_DAYS,
+  thresholdsFor,
+} from '../alerts/rules';
+import { type Principal, scopeOf, unitInScope } from '../auth/principal';
+import { mapConcurrent } from '../concurrency';
+import { isWithin } from '../domain';
+import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../errors';
+import { logger } from '../logger';
+import { type Histogram, sumHistograms } from '../methodology/histogram';
+import type { InstrumentRegistry } from '../methodology/instruments';
+import { addDays, daysBetween, monthOf, previousPeriod, vietnamDay } from '../methodology/periods';
+import type { Snapshot } from '../methodology/snapshots';
+import type { Alert, AlertsRepository } from '../store/alerts-repo';
+import { keys } from '../store/keys';
+import type { ResultsRepository } from '../store/results-repo';
+import type { UnitsRepository } from '../store/units-repo';
+import type { AlertsTopic, TopicMessage } from './alerts-topic';
+
+export interface AlertSettings {
+  /** city defaults; a unit's `alertThresholds` override them */
+  thresholds: AlertThresholds;
+  /** a sent alert nobody acknowledged within this many hours is escalated to the parent's subscribers */
+  ackTimeoutHours: number;
+  /** where the dashboard is, for the link in every message */
+  dashboardBaseUrl: string | undefined;
+  /** how long a run may hold an alert while it publishes it */
+  leaseSeconds: number;
+}
+
+export interface AlertDeps {
+  units: UnitsRepository;
+  results: ResultsRepository;
+  alerts: AlertsRepository;
+  topic: AlertsTopic;
+  registry: InstrumentRegistry;
+  clock: () => Date;
+  settings: AlertSettings;
+}
+
+export interface AlertRunSummary {
+  raised: number;
+  recorded: number;
+  sent: number;
+  failed: number;
+  escalated: number;
+}
+
+/** The parent's path of a unit path: /hn/ba-dinh/phuc-xa/ → /hn/ba-dinh/; null for a root. */
+export function parentPathOf(path: string): string | null {
+  const segments = path.split('/').filter(Boolean);
+  return segments.length <= 1 ? null : `/${segments.slice(0, -1).join('/')}/`;
+}
+
+/**
+ * Evaluates the rules over freshly built snapshots (period → the whole tree's snapshots), records
+ * each alert once per (unit, rule, period), then works the outbox: publishes what is pending
+ * (including what an earlier run failed to send) and escalates what nobody acknowledged in time.
+ */
+export async function raiseAlerts(
+  snapshotsByPeriod: ReadonlyMap<string, readonly Snapshot[]>,
+  deps: AlertDeps,
+): Promise<AlertRunSummary> {
+  const overrides = new Map(
+    (await deps.units.subtree('/')).map((unit) => [
+      unit.id,
+      (unit as { alertThresholds?: Partial<AlertThresholds> }).alertThresholds,
+    ]),
+  );
+  const scaleOf = (itemId: string) => deps.registry.itemScale(itemId);
+  const raised: RaisedAlert[] = [];
+  for (const [period, snapshots] of snapshotsByPeriod) {
+    if (snapshots.length === 0) continue;
+    const previous = new Map(
+      (
+        await deps.results.getSnapshots(
+          snapshots.filter((s) => s.sufficient).map((s) => s.unitId),
+          previousPeriod(period),
+        )
+      ).map((s) => [s.unitId, s] as const),
+    );
+    const siblingsOf = new Map<string, Snapshot[]>();
+    for (const snapshot of snapshots) {
+      const key = snapshot.parentId ?? '';
+      siblingsOf.set(key, [...(siblingsOf.get(key) ?? []), snapshot]);
+    }
+    const perUnit = await mapConcurrent(snapshots, 8, async (snapshot) => {
+      const thresholds = thresholdsFor(deps.settings.thresholds, overrides.get(snapshot.unitId));
+      const trailing =
+        snapshot.kind === 'day' && snapshot.n >= thresholds.spikeMinRatings
+          ? await trailingHistogram(snapshot.unitId, period, deps.results)
+          : undefined;
+      return evaluateRules({
+        snapshot,
+        previous: previous.get(snapshot.unitId),
+        siblings: snapshot.parentId === null ? [] : (siblingsOf.get(snapshot.parentId) ?? []),
+        ...(trailing ? { trailing } : {}),
+        scaleOf,
+        thresholds,
+      });
+    });
+    raised.push(...perUnit.flat());
+  }
+
+  const createdAt = deps.clock().toISOString();
+  const recorded = await mapConcurrent(raised, 8, (alert) =>
+    deps.alerts.recordOnce({
+      ...alert,
+      id: keys.alertId(alert.unitId, alert.rule, alert.period),
+      parentPath: parentPathOf(alert.unitPath),
+      severityLevel: SEVERITY_LEVEL[alert.severity],
+      messages: alertMessages(alert, deps.settings.dashboardBaseUrl),
+      createdAt,
+    }),
+  );
+  const outbox = await processOutbox(deps);
+  return { raised: raised.length, recorded: recorded.filter(Boolean).length, ...outbox };
+}
+
+/** The unit's pooled (subtree) answer counts over the 28 days before `day`, from day snapshots. */
+async function trailingHistogram(
+  unitId: string,
+  day: string,
+  results: ResultsRepository,
+): Promise<Histogram> {
+  const before = await results.trend(unitId, 'day', addDays(day, -SPIKE_TRAILING_DAYS), addDays(day, -1));
+  return sumHistograms(before.map((s) => s.histogram));
+}
+
+function alertMessage(alert: Alert): TopicMessage {
+  return {
+    ...snsMessage(alert.messages),
+    attributes: {
+      unitPath: alert.unitPath,
+      rule: alert.rule,
+      severity: alert.severity,
+      severityLevel: alert.severityLevel,
+    },
+  };
+}
+
+function escalationMessage(alert: Alert, parentPath: string, hours: number): TopicMessage {
+  const { vi, en } = alert.messages;
+  return {
+    subject: `[SIPAS] Chuyen cap tren: ${vi.subject.replace(/^\[SIPAS\] /, '')}`.slice(0, 99),
+    message:
+      `Chuyển lên cấp trên: cảnh báo sau chưa được xác nhận xử lý sau ${hours} giờ.\n${vi.body}\n\n` +
+      `Escalated: nobody acknowledged this alert within ${hours} hours.\n${en.body}`,
+    attributes: {
+      unitPath: parentPath,
+      rule: alert.rule,
+      severity: alert.severity,
+      severityLevel: alert.severityLevel,
+      escalatedFrom: alert.unitPath,
+    },
+  };
+}
+
+/**
+ * Publishes pending alerts and escalates overdue ones. Each send is: take the lease (conditional),
+ * publish, record the result (conditional). A failed publish gives the lease back and leaves the
+ * alert pending for the next run. Only a crash between a successful publish and its record can
+ * send twice, after the lease has run out: SNS has no exactly-once publish to lean on.
+ */
+export async function processOutbox(deps: AlertDeps): Promise<Omit<AlertRunSummary, 'raised' | 'recorded'>> {
+  const now = deps.clock();
+  const nowIso = now.toISOString();
+  const until = new Date(now.getTime() + deps.settings.leaseSeconds * 1000).toISOString();
+  let sent = 0;
+  let failed = 0;
+  let escalated = 0;
+
+  for (const alert of await deps.alerts.pending()) {
+    if (!(await deps.alerts.claim(alert.id, nowIso, until))) continue;
+    try {
+      await deps.topic.publish(alertMessage(alert));
+    } catch (error) {
+      failed += 1;
+      logger.warn('alert not published; it stays pending', {
+        alertId: alert.id,
+        error: (error as Error).name,
+      });
+      await deps.alerts.release(alert.id);
+      continue;
+    }
+    if (await deps.alerts.markSent(alert.id, nowIso)) sent += 1;
+  }
+
+  const hours = deps.settings.ackTimeoutHours;
+  const cutoff = new Date(now.getTime() - hours * 3600_000).toISOString();
+  for (const alert of await deps.alerts.unackedSentBefore(cutoff)) {
+    if (alert.ackedAt || alert.escalatedAt || !alert.parentPath) {
+      await deps.alerts.settle(alert.id);
+      continue;
+    }
+    if (!(await deps.alerts.claim(alert.id, nowIso, until))) continue;
+    try {
+      await deps.topic.publish(escalationMessage(alert, alert.parentPath, hours));
+    } catch (error) {
+      failed += 1;
+      logger.warn('escalation not published; it is retried next run', {
+        alertId: alert.id,
+        error: (error as Error).name,
+      });
+      await deps.alerts.release(alert.id);
+      continue;
+    }
+    if (await deps.alerts.markEscalated(alert.id, nowIso)) escalated += 1;
+  }
+  if (sent + failed + escalated > 0) logger.info('alerts outbox worked', { sent, failed, escalated });
+  return { sent, failed, escalated };
+}
+
+/** What officials see of an alert. */
+export function alertView(alert: Alert) {
+  return {
+    id: alert.id,
+    unitId: alert.unitId,
+    unitPath: alert.unitPath,
+    unitName: alert.unitName,
+    rule: alert.rule,
+    severity: alert.severity,
+    severityLevel: alert.severityLevel,
+    period: alert.period,
+    figures: alert.figures,
+    messages: { vi: alert.messages.vi.body, en: alert.messages.en.body },
+    createdAt: alert.createdAt,
+    status: alert.status,
+    sentAt: alert.sentAt ?? null,
+    ackedAt: alert.ackedAt ?? null,
+    ackedBy: alert.ackedBy ?? null,
+    ackNote: alert.ackNote ?? null,
+    escalatedAt: alert.escalatedAt ?? null,
+  };
+}
+
+export const MAX_ALERT_DAYS = 366;
+const DEFAULT_ALERT_DAYS = 30;
+
+/**
+ * Alerts raised between two Vietnam days (both included) for a unit's subtree, newest first.
+ * Without a unit, the caller's whole area; without dates, the last 30 days.
+ */
+export async function listAlerts(
+  query: { unit?: string; from?: string; to?: string },
+  principal: Principal,
+  deps: Pick<AlertDeps, 'units' | 'alerts' | 'clock'>,
+) {
+  const path = query.unit
+    ? (await unitInScope(query.unit, principal, deps.units)).path
+    : await scopeOf(principal, deps.units);
+  const to = query.to ?? vietnamDay(deps.clock());
+  const from = query.from ?? addDays(to, -(DEFAULT_ALERT_DAYS - 1));
+  if (from > to)
+    throw new ValidationError('from: must not be after to', [
+      { field: 'from', message: 'must not be after to' },
+    ]);
+  const days = daysBetween(from, to);
+  if (days.length > MAX_ALERT_DAYS) {
+    throw new ValidationError(`to: at most ${MAX_ALERT_DAYS} days at a time`, [
+      { field: 'to', message: `at most ${MAX_ALERT_DAYS} days` },
+    ]);
+  }
+  const months = [...new Set(days.map(monthOf))];
+  const found = (await mapConcurrent(months, 4, (month) => deps.alerts.ofMonthUnder(month, path))).flat();
+  return found
+    .filter((alert) => {
+      const day = vietnamDay(alert.createdAt);
+      return day >= from && day <= to;
+    })
+    .sort((a, b) => b.createdAt.localeCompare(a.createdAt) || a.id.localeCompare(b.id))
+    .map(alertView);
+}
+
+/** Acknowledges an alert of the caller's area with a note; the first acknowledgement stands. */
+export async function acknowledgeAlert(
+  id: string,
+  note: string,
+  principal: Principal,
+  deps: Pick<AlertDeps, 'units' | 'alerts' | 'clock'>,
+) {
+  const [alert, scope] = await Promise.all([deps.alerts.get(id), scopeOf(principal, deps.units)]);
+  if (!alert) throw new NotFoundError(`no alert ${id}`);
+  if (!isWithin(alert.unitPath, scope)) throw new ForbiddenError('this alert is outside your area');
+  if (!(await deps.alerts.acknowledge(id, principal.subject, note, deps.clock().toISOString()))) {
+    throw new ConflictError('this alert has already been acknowledged');
+  }
+  return alertView((await deps.alerts.get(id))!);
+}

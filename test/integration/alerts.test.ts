@@ -1,0 +1,412 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { CreateTopicCommand, SNSClient } from '@aws-sdk/client-sns';
+import {
+  CreateQueueCommand,
+  DeleteMessageCommand,
+  GetQueueAttributesCommand,
+  ReceiveMessageCommand,
+  SQSClient,
+} from '@aws-sdk/client-sqs';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { type Runtime, startRuntime } from '../../infra/local/runtime';
+import { createAlertDeps } from '../../shared/deps';
+import { emptyHistogram } from '../../shared/methodology/histogram';
+import type { Snapshot } from '../../shared/methodology/snapshots';
+import { processOutbox, raiseAlerts } from '../../shared/use-cases/alerts';
+import { snsAlertsTopic } from '../../shared/use-cases/alerts-topic';
+import { filterPolicyOf } from '../../shared/use-cases/subscriptions';
+import { call, createTestDeps, uniqueTableName } from '../support/harness';
+
+const sqs = new SQSClient({ useQueueUrlAsEndpoint: false });
+const label = `${process.pid}-${Date.now().toString(36)}`;
+
+interface Delivered {
+  unitPath: string;
+  rule: string;
+  severity: string;
+  severityLevel: number;
+  escalatedFrom?: string;
+  subject: string;
+  message: string;
+}
+
+async function createQueue(name: string): Promise<{ url: string; arn: string }> {
+  const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: `${name}-${label}` }));
+  const { Attributes } = await sqs.send(
+    new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['QueueArn'] }),
+  );
+  return { url: QueueUrl!, arn: Attributes!.QueueArn! };
+}
+
+/** Every message in the queue now, deleted as read. SNS delivers to SQS as an envelope. */
+async function drain(queueUrl: string): Promise<Delivered[]> {
+  const delivered: Delivered[] = [];
+  for (;;) {
+    const { Messages } = await sqs.send(
+      new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 0 }),
+    );
+    if (!Messages?.length) return delivered;
+    for (const message of Messages) {
+      const envelope = JSON.parse(message.Body!) as {
+        Subject: string;
+        Message: string;
+        MessageAttributes: Record<string, { Value: string }>;
+      };
+      const attributes = envelope.MessageAttributes;
+      delivered.push({
+        unitPath: attributes.unitPath!.Value,
+        rule: attributes.rule!.Value,
+        severity: attributes.severity!.Value,
+        severityLevel: Number(attributes.severityLevel!.Value),
+        ...(attributes.escalatedFrom ? { escalatedFrom: attributes.escalatedFrom.Value } : {}),
+        subject: envelope.Subject,
+        message: envelope.Message,
+      });
+      await sqs.send(new DeleteMessageCommand({ QueueUrl: queueUrl, ReceiptHandle: message.ReceiptHandle! }));
+    }
+  }
+}
+
+const PERIODS = ['2025-03-10', '2025-03', '2025-Q1', '2025'];
+
+/** "unit rule" for each period, sorted: what a queue should hold. */
+function expected(...alerts: string[]): string[] {
+  return alerts.flatMap((alert) => PERIODS.map((period) => `${alert} ${period}`)).sort();
+}
+
+/** The period a message is about, read back from its Vietnamese wording. */
+function periodOf(message: string): string {
+  const day = /ngày (\d{2})\/(\d{2})\/(\d{4})/.exec(message);
+  if (day) return `${day[3]}-${day[2]}-${day[1]}`;
+  const month = /tháng (\d{2})\/(\d{4})/.exec(message);
+  if (month) return `${month[2]}-${month[1]}`;
+  const quarter = /quý (\d)\/(\d{4})/.exec(message);
+  if (quarter) return `${quarter[2]}-Q${quarter[1]}`;
+  return /năm (\d{4})/.exec(message)![1]!;
+}
+
+const unitOfPath = (path: string) => path.split('/').filter(Boolean).at(-1)!;
+
+describe('alerts through subscriptions on the local runtime', () => {
+  let runtime: Runtime;
+  let admin: string;
+  let badinhOfficial: string;
+  const queues: Record<
+    'badinhWarning' | 'cityCritical' | 'phucxaCritical' | 'badinh2Info',
+    { url: string; arn: string }
+  > = {} as never;
+
+  beforeAll(async () => {
+    runtime = await startRuntime({
+      port: 0,
+      awsPort: 0,
+      dataDir: mkdtempSync(join(tmpdir(), 'sipas-alerts-')),
+      dynamoEndpoint: inject('dynamoEndpoint'),
+      awsEndpoint: inject('awsEndpoint'),
+      tableName: uniqueTableName('alerts'),
+      topicName: `sipas-alerts-${label}`,
+    });
+    admin = await runtime.token({ role: 'admin' });
+    badinhOfficial = await runtime.token({
+      role: 'official',
+      unitId: 'ba-dinh',
+      subject: 'official-ba-dinh',
+    });
+    const units = [
+      ['hn', 'Hà Nội', 'city', null],
+      ['ba-dinh', 'Ba Đình', 'district', 'hn'],
+      ['ba-dinh-2', 'Ba Đình 2', 'district', 'hn'],
+      ['phuc-xa', 'Phường Phúc Xá', 'ward', 'ba-dinh'],
+      ['kim-ma', 'Phường Kim Mã', 'ward', 'ba-dinh'],
+      ['giang-vo', 'Phường Giảng Võ', 'ward', 'ba-dinh-2'],
+    ] as const;
+    for (const [id, name, level, parentId] of units) {
+      const put = await call(runtime, 'PUT', `/v1/units/${id}`, {
+        token: admin,
+        body: { name, level, ...(parentId ? { parentId } : {}) },
+      });
+      expect(put.status).toBe(201);
+    }
+    for (const name of ['badinhWarning', 'cityCritical', 'phucxaCritical', 'badinh2Info'] as const) {
+      queues[name] = await createQueue(name);
+    }
+  });
+  afterAll(() => runtime?.stop());
+
+  it('refuses a subscription outside the official’s subtree, and a bad endpoint, writing nothing', async () => {
+    for (const unitId of ['ba-dinh-2', 'hn']) {
+      const refused = await call(runtime, 'POST', '/v1/subscriptions', {
+        token: badinhOfficial,
+        body: { protocol: 'sqs', endpoint: queues.badinhWarning.arn, unitId, minSeverity: 'warning' },
+      });
+      expect(refused.status).toBe(403);
+    }
+    const bad = await call(runtime, 'POST', '/v1/subscriptions', {
+      token: badinhOfficial,
+      body: { protocol: 'email', endpoint: 'not-an-address', unitId: 'ba-dinh', minSeverity: 'warning' },
+    });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.details).toEqual([expect.objectContaining({ field: 'endpoint' })]);
+    expect((await call(runtime, 'GET', '/v1/subscriptions', { token: admin })).body).toEqual([]);
+  });
+
+  it('delivers exactly the alerts each filter selects, once, even after a re-run', async () => {
+    const subscribe = async (token: string, queue: { arn: string }, unitId: string, minSeverity: string) => {
+      const made = await call(runtime, 'POST', '/v1/subscriptions', {
+        token,
+        body: { protocol: 'sqs', endpoint: queue.arn, unitId, minSeverity },
+      });
+      expect(made.status).toBe(201);
+      return made.body;
+    };
+    const own = await subscribe(badinhOfficial, queues.badinhWarning, 'ba-dinh', 'warning');
+    expect(own).toMatchObject({
+      unitPath: '/hn/ba-dinh/',
+      minSeverity: 'warning',
+      owner: 'official-ba-dinh',
+    });
+    expect(own).not.toHaveProperty('subscriptionArn');
+    await subscribe(badinhOfficial, queues.phucxaCritical, 'phuc-xa', 'critical');
+    const adminsCity = await subscribe(admin, queues.cityCritical, 'hn', 'critical');
+    await subscribe(admin, queues.badinh2Info, 'ba-dinh-2', 'info');
+
+    expect((await call(runtime, 'GET', '/v1/subscriptions', { token: badinhOfficial })).body).toHaveLength(2);
+    expect((await call(runtime, 'GET', '/v1/subscriptions', { token: admin })).body).toHaveLength(4);
+    expect(
+      (await call(runtime, 'DELETE', `/v1/subscriptions/${adminsCity.id}`, { token: badinhOfficial })).status,
+    ).toBe(403);
+
+    // One day of ratings on staff.polite (levels 1..5; 4 and 5 are satisfied):
+    //   phuc-xa  40 × level 2            → 0 %,  Wilson upper 8.76 %            → below-target critical
+    //   kim-ma   70 × level 4, 30 × 3    → 70 %, Wilson upper 78.11 % (< 80)    → below-target warning
+    //   giang-vo 40 × level 1            → 0 %                                  → below-target critical
+    // pooled: ba-dinh 70/140 = 50 % (upper ≈ 58) and ba-dinh-2 0 % → critical; hn 70/180 = 38.9 % → critical.
+    // below-peers: phuc-xa's staff 0 vs kim-ma's 70 (gap 70 ≥ 10 → warning); ba-dinh-2's 0 vs ba-dinh's 50
+    // (warning). No previous period, so no drop or rank rule; no 28-day baseline, so no spike.
+    const rating = (unitId: string, level: number, i: number) => ({
+      unitId,
+      receivedAt: `2025-03-10T0${i % 8}:${String(i % 60).padStart(2, '0')}:00+07:00`,
+      answers: { 'staff.polite': level },
+    });
+    const ratings = [
+      ...Array.from({ length: 40 }, (_, i) => rating('phuc-xa', 2, i)),
+      ...Array.from({ length: 100 }, (_, i) => rating('kim-ma', i < 70 ? 4 : 3, i)),
+      ...Array.from({ length: 40 }, (_, i) => rating('giang-vo', 1, i)),
+    ];
+    const imported = await call(runtime, 'POST', '/v1/ratings/import', { token: admin, body: { ratings } });
+    expect(imported.status).toBe(200);
+    expect(imported.body.accepted).toBe(180);
+
+    await runtime.runNightly({ day: '2025-03-10' });
+    const read = async (queue: { url: string }) =>
+      (await drain(queue.url))
+        .map((m) => `${unitOfPath(m.unitPath)} ${m.rule} ${periodOf(m.message)}`)
+        .sort();
+
+    expect(await read(queues.badinhWarning)).toEqual(
+      expected('ba-dinh below-target', 'kim-ma below-target', 'phuc-xa below-peers', 'phuc-xa below-target'),
+    );
+    expect(await read(queues.cityCritical)).toEqual(
+      expected(
+        'ba-dinh below-target',
+        'ba-dinh-2 below-target',
+        'giang-vo below-target',
+        'hn below-target',
+        'phuc-xa below-target',
+      ),
+    );
+    expect(await read(queues.phucxaCritical)).toEqual(expected('phuc-xa below-target'));
+    // /hn/ba-dinh/ above never caught /hn/ba-dinh-2/; this one catches only its own subtree
+    expect(await read(queues.badinh2Info)).toEqual(
+      expected('ba-dinh-2 below-peers', 'ba-dinh-2 below-target', 'giang-vo below-target'),
+    );
+
+    await runtime.runNightly({ day: '2025-03-10' });
+    for (const queue of Object.values(queues)) expect(await drain(queue.url)).toEqual([]);
+  });
+
+  it('lists alerts within the official’s area and takes one acknowledgement', async () => {
+    const listed = await call(runtime, 'GET', '/v1/alerts?from=2020-01-01&to=2030-12-31', {
+      token: badinhOfficial,
+    });
+    expect(listed.status).toBe(400); // more than 366 days
+    const today = new Date(Date.now() + 7 * 3600_000).toISOString().slice(0, 10);
+    const mine = await call(runtime, 'GET', `/v1/alerts?from=${today}&to=${today}`, {
+      token: badinhOfficial,
+    });
+    expect(mine.status).toBe(200);
+    expect(mine.body).toHaveLength(16);
+    expect(new Set(mine.body.map((a: { unitId: string }) => a.unitId))).toEqual(
+      new Set(['ba-dinh', 'phuc-xa', 'kim-ma']),
+    );
+    expect((await call(runtime, 'GET', '/v1/alerts?unit=ba-dinh-2', { token: badinhOfficial })).status).toBe(
+      403,
+    );
+
+    const alert = mine.body.find((a: { id: string }) => a.id === 'kim-ma.below-target.2025-03');
+    expect(alert).toMatchObject({
+      severity: 'warning',
+      status: 'sent',
+      figures: { index: 70, ci95High: 78.11, target: 80, n: 100 },
+    });
+    expect(alert.messages.vi).toContain('Phường Kim Mã');
+    expect(alert.messages.vi).toContain('70 %');
+    expect(alert.messages.vi).toContain('/dashboard?unit=kim-ma');
+
+    const acked = await call(runtime, 'POST', `/v1/alerts/${alert.id}/ack`, {
+      token: badinhOfficial,
+      body: { note: 'Đã họp với bộ phận một cửa' },
+    });
+    expect(acked.status).toBe(200);
+    expect(acked.body).toMatchObject({ ackedBy: 'official-ba-dinh', ackNote: 'Đã họp với bộ phận một cửa' });
+    const again = await call(runtime, 'POST', `/v1/alerts/${alert.id}/ack`, {
+      token: badinhOfficial,
+      body: { note: 'again' },
+    });
+    expect(again.status).toBe(409);
+    const outside = await call(runtime, 'POST', '/v1/alerts/giang-vo.below-target.2025-03/ack', {
+      token: badinhOfficial,
+      body: { note: 'x' },
+    });
+    expect(outside.status).toBe(403);
+    const empty = await call(runtime, 'POST', `/v1/alerts/${alert.id}/ack`, {
+      token: badinhOfficial,
+      body: { note: '' },
+    });
+    expect(empty.status).toBe(400);
+  });
+
+  it('removes a subscription at SNS and in the records', async () => {
+    const [mine] = (await call(runtime, 'GET', '/v1/subscriptions', { token: badinhOfficial })).body as {
+      id: string;
+    }[];
+    expect(
+      (await call(runtime, 'DELETE', `/v1/subscriptions/${mine!.id}`, { token: badinhOfficial })).status,
+    ).toBe(204);
+    expect((await call(runtime, 'GET', '/v1/subscriptions', { token: badinhOfficial })).body).toHaveLength(1);
+    expect(
+      (await call(runtime, 'DELETE', `/v1/subscriptions/${mine!.id}`, { token: badinhOfficial })).status,
+    ).toBe(404);
+  });
+});
+
+describe('the outbox when SNS is down, and escalation', () => {
+  it('keeps an alert pending while SNS is down, delivers it once when it is back, and escalates it once', async () => {
+    const deps = await createTestDeps();
+    const now = new Date('2025-03-11T01:00:00Z');
+    for (const [id, parentId, path] of [
+      ['hn', null, '/hn/'],
+      ['ba-dinh', 'hn', '/hn/ba-dinh/'],
+      ['phuc-xa', 'ba-dinh', '/hn/ba-dinh/phuc-xa/'],
+    ] as const) {
+      await deps.units.put({
+        id,
+        name: id,
+        parentId,
+        path,
+        level: 'unit',
+        instrument: 'sipas-2023',
+        createdAt: now.toISOString(),
+        updatedAt: now.toISOString(),
+      });
+    }
+    const { TopicArn } = await new SNSClient({}).send(
+      new CreateTopicCommand({ Name: `sipas-outbox-${label}` }),
+    );
+    const topic = snsAlertsTopic(TopicArn);
+    const all = await createQueue('outbox-all');
+    const parents = await createQueue('outbox-badinh-exact');
+    await topic.subscribe('sqs', all.arn, filterPolicyOf('/hn/ba-dinh/phuc-xa/', 'info'));
+    await topic.subscribe('sqs', parents.arn, filterPolicyOf('/hn/ba-dinh/', 'critical'));
+
+    const down = snsAlertsTopic(TopicArn, new SNSClient({ endpoint: 'http://127.0.0.1:1', maxAttempts: 1 }));
+    const at = (date: Date, t = topic) => createAlertDeps(deps.config, deps.db, t, () => date);
+    // 60 % with the interval [50, 70]: the upper bound is 10 points under 80 → critical
+    const snapshot: Snapshot = {
+      unitId: 'phuc-xa',
+      parentId: 'ba-dinh',
+      path: '/hn/ba-dinh/phuc-xa/',
+      name: 'Phường Phúc Xá',
+      period: '2025-03',
+      kind: 'month',
+      instrument: 'sipas-2023',
+      n: 200,
+      index: 60,
+      ci95: [50, 70],
+      sufficient: true,
+      factors: [],
+      items: [],
+      rank: null,
+      belowPeers: [],
+      histogram: emptyHistogram(),
+    };
+    const snapshots = new Map([
+      ['2025-03', [snapshot]],
+      ['2025-Q1', [{ ...snapshot, period: '2025-Q1', kind: 'quarter' as const }]],
+    ]);
+
+    expect(await raiseAlerts(snapshots, at(now, down))).toMatchObject({
+      raised: 2,
+      recorded: 2,
+      sent: 0,
+      failed: 2,
+    });
+    expect(await drain(all.url)).toEqual([]);
+
+    expect(await raiseAlerts(snapshots, at(now))).toMatchObject({
+      raised: 2,
+      recorded: 0,
+      sent: 2,
+      failed: 0,
+    });
+    const delivered = await drain(all.url);
+    expect(delivered).toHaveLength(2);
+    expect(delivered[0]).toMatchObject({
+      unitPath: '/hn/ba-dinh/phuc-xa/',
+      rule: 'below-target',
+      severity: 'critical',
+      severityLevel: 3,
+    });
+    expect(delivered[0]!.subject).toMatch(/^\[SIPAS\] Canh bao khan: Phuong Phuc Xa/);
+    expect(delivered[0]!.message).toContain('cả khoảng đều thấp hơn mục tiêu 80 %');
+    // the parent's subscribers see the subtree's alerts too: their prefix covers it
+    expect(await drain(parents.url)).toHaveLength(2);
+
+    expect(await raiseAlerts(snapshots, at(now))).toMatchObject({ recorded: 0, sent: 0 });
+    expect(await drain(all.url)).toEqual([]);
+
+    // One of the two is acknowledged; 73 hours later (the default allows 72) the other goes up once.
+    const alerting = at(now);
+    expect(
+      await alerting.alerts.acknowledge(
+        'phuc-xa.below-target.2025-Q1',
+        'official-phuc-xa',
+        'on it',
+        now.toISOString(),
+      ),
+    ).toBe(true);
+    const later = new Date(now.getTime() + 73 * 3600_000);
+    expect(await processOutbox(at(later))).toEqual({ sent: 0, failed: 0, escalated: 1 });
+    const escalated = await drain(parents.url);
+    expect(escalated).toHaveLength(1);
+    expect(escalated[0]).toMatchObject({
+      unitPath: '/hn/ba-dinh/',
+      escalatedFrom: '/hn/ba-dinh/phuc-xa/',
+      rule: 'below-target',
+    });
+    expect(escalated[0]!.message).toContain('tháng 03/2025');
+    expect(await drain(all.url)).toEqual([]); // the unit's own subscribers already have it
+
+    expect(await processOutbox(at(new Date(later.getTime() + 86_400_000)))).toEqual({
+      sent: 0,
+      failed: 0,
+      escalated: 0,
+    });
+    expect(await drain(parents.url)).toEqual([]);
+    expect((await alerting.alerts.get('phuc-xa.below-target.2025-03'))!.escalatedAt).toBe(
+      later.toISOString(),
+    );
+  });
+});
