@@ -1,0 +1,170 @@
+import { readFileSync } from 'node:fs';
+import { PutCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import autocannon from 'autocannon';
+import { ulid } from 'ulid';
+import { drawAnswers, loadReferenceUnits, seededRandom } from '../infra/local/demo';
+import { loadConfig } from '../shared/config';
+import { createDeps } from '../shared/deps';
+import { vietnamDay } from '../shared/methodology/periods';
+import { QrKeysSchema, signCode } from '../shared/qr/codes';
+import { ratingKey } from '../shared/store/ratings-repo';
+import { keys } from '../shared/store/keys';
+import { putUnit } from '../shared/use-cases/units';
+import { type BenchOutput, finish, isQuick, row } from './support/report';
+import { logger } from '../shared/logger';
+import { benchClient, countsSince, createTable, startBenchRuntime, startDynaliteProcess } from './support/services';
+
+/**
+ * Ratings per second through the whole path (HTTP → local gateway → API Gateway v2 event → middy
+ * → body checks → zod → QR verification → unit lookup → answers check → conditional PutItem in
+ * dynalite), beside the floor: conditional PutItems of rating-sized items straight into the same
+ * dynalite, with the same 64 clients in flight.
+ */
+const CONNECTIONS = 64;
+const UNITS = 20;
+
+export async function benchIngestion(quick: boolean): Promise<BenchOutput> {
+  const seconds = quick ? 5 : 15;
+  const dynalite = await startDynaliteProcess();
+  try {
+    const runtime = await startBenchRuntime(dynalite.endpoint, 'bench-ingestion');
+    try {
+      const deps = createDeps(loadConfig());
+      const reference = loadReferenceUnits();
+      await putUnit('ha-noi', { name: 'Thành phố Hà Nội', level: 'city', parentId: null }, '/', deps);
+      const communes = reference.hanoi.units.slice(0, UNITS);
+      for (const unit of communes) await putUnit(unit.id, { name: unit.name, level: unit.type, parentId: 'ha-noi' }, '/', deps);
+      const qrKeys = QrKeysSchema.parse(JSON.parse(readFileSync(runtime.qrKeysFile, 'utf8')));
+      const random = seededRandom(8);
+      const instrument = deps.registry.get((await deps.units.get(communes[0]!.id))!.instrument)!;
+      // A pool of realistic bodies (different units, answers); each request adds its own submission id.
+      const bodies = Array.from({ length: 256 }, (_, i) => ({
+        code: signCode(qrKeys, { unitId: communes[i % UNITS]!.id }),
+        answers: drawAnswers(random, instrument, 0.8),
+        lang: 'vi',
+      }));
+      let sequence = 0;
+      const request = () => {
+        const body = bodies[sequence % bodies.length]!;
+        sequence += 1;
+        return JSON.stringify({ ...body, submissionId: `bench-${sequence}-${process.pid}` });
+      };
+
+      const floorTable = 'bench-ingestion-floor';
+      await createTable(dynalite.endpoint, floorTable);
+      const sample = {
+        id: ulid(),
+        submissionId: 'bench-sample',
+        unitId: communes[0]!.id,
+        receivedAt: new Date().toISOString(),
+        day: vietnamDay(new Date()),
+        instrument: instrument.id,
+        instrumentVersion: instrument.version,
+        answers: bodies[0]!.answers,
+        lang: 'vi',
+        source: 'survey',
+      };
+      const floor = async (durationMs: number) => {
+        const client = DynamoDBDocumentClient.from(benchClient(dynalite.endpoint));
+        let done = 0;
+        let failed = 0;
+        const until = Date.now() + durationMs;
+        const started = Date.now();
+        await Promise.all(
+          Array.from({ length: CONNECTIONS }, async (_, worker) => {
+            for (let i = 0; Date.now() < until; i++) {
+              const submissionId = `floor-${worker}-${i}-${started}`;
+              const id = ulid();
+              try {
+                await client.send(
+                  new PutCommand({
+                    TableName: floorTable,
+                    Item: {
+                      ...ratingKey({ submissionId }),
+                      ...keys.ratingUnitDay(sample.unitId, sample.day, sample.receivedAt, id),
+                      type: 'rating',
+                      ...sample,
+                      id,
+                      submissionId,
+                    },
+                    ConditionExpression: 'attribute_not_exists(PK)',
+                  }),
+                );
+                done += 1;
+              } catch {
+                failed += 1;
+              }
+            }
+          }),
+        );
+        return { perSecond: done / ((Date.now() - started) / 1000), failed };
+      };
+      const ingest = async (duration: number) => {
+        const result = await autocannon({
+          url: runtime.url,
+          connections: CONNECTIONS,
+          duration,
+          requests: [
+            {
+              method: 'POST',
+              path: '/v1/ratings',
+              headers: { 'content-type': 'application/json' },
+              setupRequest: (req) => ({ ...req, body: request() }),
+            },
+          ],
+        });
+        return { perSecond: result['2xx'] / result.duration, non2xx: result.non2xx, errors: result.errors, latency: result.latency };
+      };
+
+      // Warm both paths (JIT, connection pools, the QR key cache) before measuring.
+      await floor(1500);
+      await ingest(2);
+      const raw = await floor(seconds * 1000);
+      const before = await dynalite.counts();
+      const through = await ingest(seconds);
+      const requests = countsSince(before, await dynalite.counts());
+      // Per stored rating: requests still in flight at the end are counted on both sides.
+      const perRating = Object.values(requests).reduce((sum, count) => sum + count, 0) / (requests.PutItem ?? 1);
+      // Requests still in flight when the clock stopped fail as the database stops: not news.
+      logger.setLogLevel('SILENT');
+      return {
+        bench: 'ingestion',
+        settings: { connections: CONNECTIONS, seconds, units: UNITS, dynalite: 'own process, in memory' },
+        rows: [
+          row({
+            bench: 'ingestion',
+            measure: 'ratings/s via gateway + handler',
+            value: through.perSecond,
+            unit: '/s',
+            floor: { label: 'raw PutItem', value: raw.perSecond },
+            target: { op: '>=', value: 0.7 },
+          }),
+          row({ bench: 'ingestion', measure: 'rating latency p50', value: through.latency.p50, unit: 'ms' }),
+          row({ bench: 'ingestion', measure: 'rating latency p99', value: through.latency.p99, unit: 'ms' }),
+          row({ bench: 'ingestion', measure: 'DynamoDB requests per rating', value: perRating, unit: 'req' }),
+          // dynalite serves requests, not ratings: this is the path's own overhead once the number
+          // of requests a rating needs (a design choice, not a cost of the code) is set aside.
+          row({
+            bench: 'ingestion',
+            measure: 'DynamoDB requests/s via handler',
+            value: through.perSecond * perRating,
+            unit: 'req/s',
+            floor: { label: 'raw PutItem', value: raw.perSecond },
+            target: { op: '>=', value: 0.7 },
+          }),
+        ],
+        notes: [
+          `DynamoDB requests during the run, by operation: ${JSON.stringify(requests)}`,
+          `non-2xx answers: ${through.non2xx}, socket errors: ${through.errors}, failed raw puts: ${raw.failed}`,
+          'dynalite is the bottleneck of both: the figure says how much the handler path adds, not what DynamoDB would take',
+        ],
+      };
+    } finally {
+      await runtime.stop();
+    }
+  } finally {
+    await dynalite.stop();
+  }
+}
+
+if (process.argv[1]?.endsWith('ingestion.ts')) finish(await benchIngestion(isQuick()));
