@@ -1,4 +1,4 @@
-import { PublishCommand, SNSClient, SubscribeCommand, UnsubscribeCommand } from '@aws-sdk/client-sns';
+import type { SNSClient } from '@aws-sdk/client-sns';
 
 /** What a message on the alerts topic carries for subscriptions' filter policies to route on. */
 export interface TopicAttributes {
@@ -28,10 +28,17 @@ export interface AlertsTopic {
  * The alerts topic on SNS. The endpoint comes from the SDK's own AWS_ENDPOINT_URL_SNS in the local
  * runtime and tests. Without a topic ARN every call fails, so alerts stay pending in the outbox.
  */
-export function snsAlertsTopic(
-  topicArn: string | undefined,
-  client: SNSClient = new SNSClient({ maxAttempts: 2 }),
-): AlertsTopic {
+export function snsAlertsTopic(topicArn: string | undefined, client?: SNSClient): AlertsTopic {
+  // The SNS SDK is loaded on first use: most functions wire the alerts dependencies but never
+  // publish, and loading it at cold start would slow every one of them (bench/cold-start.ts).
+  let sdk: Promise<typeof import('@aws-sdk/client-sns')> | undefined;
+  let sns: SNSClient | undefined = client;
+  const load = async () => {
+    sdk ??= import('@aws-sdk/client-sns');
+    const module = await sdk;
+    sns ??= new module.SNSClient({ maxAttempts: 2 });
+    return { ...module, sns };
+  };
   const arn = () => {
     if (!topicArn) throw new Error('invalid configuration: ALERTS_TOPIC_ARN is required here');
     return topicArn;
@@ -39,7 +46,8 @@ export function snsAlertsTopic(
   return {
     async publish({ subject, message, attributes }) {
       const { escalatedFrom, severityLevel, ...strings } = attributes;
-      await client.send(
+      const { sns, PublishCommand } = await load();
+      await sns.send(
         new PublishCommand({
           TopicArn: arn(),
           Subject: subject,
@@ -56,7 +64,8 @@ export function snsAlertsTopic(
       );
     },
     async subscribe(protocol, endpoint, filterPolicy) {
-      const { SubscriptionArn } = await client.send(
+      const { sns, SubscribeCommand } = await load();
+      const { SubscriptionArn } = await sns.send(
         new SubscribeCommand({
           TopicArn: arn(),
           Protocol: protocol,
@@ -69,7 +78,8 @@ export function snsAlertsTopic(
       return SubscriptionArn;
     },
     async unsubscribe(subscriptionArn) {
-      await client.send(new UnsubscribeCommand({ SubscriptionArn: subscriptionArn }));
+      const { sns, UnsubscribeCommand } = await load();
+      await sns.send(new UnsubscribeCommand({ SubscriptionArn: subscriptionArn }));
     },
   };
 }
