@@ -1,7 +1,9 @@
+import type { Context } from 'aws-lambda';
 import * as z from 'zod';
 import { Day } from '../shared/api/schemas';
 import { createDeps, type Deps } from '../shared/deps';
 import { logger } from '../shared/logger';
+import { businessMetrics } from '../shared/observability';
 import { addDays, daysBetween, vietnamDay } from '../shared/methodology/periods';
 import { closeDays } from '../shared/use-cases/close-days';
 
@@ -16,13 +18,18 @@ const NightlyInput = z.union([
 ]);
 
 export function makeHandler(deps: Deps) {
-  return async (event: unknown) => {
+  const metrics = businessMetrics(deps.config);
+  return async (event: unknown, context?: Pick<Context, 'awsRequestId'>) => {
+    // A scheduled run has no HTTP request; its Lambda request id ties its log lines together.
+    if (context?.awsRequestId) logger.appendKeys({ correlationId: context.awsRequestId });
     const input = NightlyInput.parse(event ?? {});
     const days =
       'from' in input ? daysBetween(input.from, input.to) : ['day' in input ? input.day : addDays(vietnamDay(deps.clock()), -1)];
     const started = Date.now();
     const summary = await closeDays(days, deps);
-    logger.info('nightly aggregation done', { ...summary, days: summary.days.length, periods: summary.periods.length, ms: Date.now() - started });
+    const ms = Date.now() - started;
+    metrics.nightlyJobDuration(ms, { units: summary.units, ratings: summary.ratings });
+    logger.info('nightly aggregation done', { ...summary, days: summary.days.length, periods: summary.periods.length, ms });
     return summary;
   };
 }

@@ -1,10 +1,10 @@
-import { UnitId, UnitInput, UnitsQuery } from '../shared/api/schemas';
+import { MergeRequest, UnitId, UnitInput, UnitsQuery } from '../shared/api/schemas';
 import { principalFrom, scopeOf, unitInScope } from '../shared/auth/principal';
 import { createDeps, type Deps } from '../shared/deps';
 import { parseJson, pathParam, queryParams, readBody } from '../shared/http/body';
 import { httpHandler } from '../shared/http/middy';
 import { json } from '../shared/http/responses';
-import { listUnits, putUnit } from '../shared/use-cases/units';
+import { listUnits, mergeUnit, putUnit } from '../shared/use-cases/units';
 
 export function makeHandler(deps: Deps) {
   return httpHandler(async (event) => {
@@ -16,6 +16,10 @@ export function makeHandler(deps: Deps) {
     const unitId = pathParam(event, 'unitId', UnitId);
     if (event.routeKey === 'GET /v1/units/{unitId}') return json(200, await unitInScope(unitId, principal, deps.units));
     const { text } = readBody(event, ['json'], deps.config.MAX_BODY_BYTES);
+    if (event.routeKey === 'POST /v1/units/{unitId}/merge') {
+      const { into } = MergeRequest.parse(parseJson(text));
+      return json(200, await mergeUnit(unitId, into, await scopeOf(principal, deps.units), deps));
+    }
     const input = UnitInput.parse(parseJson(text));
     const { unit, created } = await putUnit(unitId, input, await scopeOf(principal, deps.units), deps);
     return json(created ? 201 : 200, unit);

@@ -16,12 +16,36 @@ const EnvSchema = z.object({
   PUBLIC_BASE_URL: z.url().optional(),
   MIN_N: z.coerce.number().int().positive().default(30),
   PEER_MARGIN: z.coerce.number().nonnegative().default(5),
+  /** alert thresholds, the city defaults (a unit's alertThresholds override them; docs/alerts.md) */
+  ALERT_TARGET: z.coerce.number().min(0).max(100).default(80),
+  ALERT_DROP_POINTS: z.coerce.number().positive().default(5),
+  ALERT_RANK_PLACES: z.coerce.number().int().positive().default(5),
+  ALERT_PEER_POINTS: z.coerce.number().positive().default(5),
+  ALERT_SPIKE_RATIO: z.coerce.number().gt(1).default(2),
+  ALERT_SPIKE_MIN_RATINGS: z.coerce.number().int().positive().default(20),
+  /** hours a sent alert may stay unacknowledged before it is escalated to the parent unit's subscribers */
+  ALERT_ACK_HOURS: z.coerce.number().positive().default(72),
+  /** where the officials' dashboard is, for links in alerts; PUBLIC_BASE_URL when unset */
+  DASHBOARD_BASE_URL: z.url().optional(),
+  /** Cognito hosted UI for the dashboard's sign-in (authorization code + PKCE), e.g. https://sipas.auth.ap-southeast-1.amazoncognito.com */
+  COGNITO_DOMAIN: z.url().optional(),
+  /** the Cognito app client (public, no secret) the dashboard signs in with */
+  COGNITO_CLIENT_ID: z.string().min(1).optional(),
   /** the local runtime serves a development sign-in page; never set in the cloud */
   LOCAL_RUNTIME: z.enum(['true', 'false']).default('false'),
   /** the body-size limit for JSON and form submissions, in bytes */
   MAX_BODY_BYTES: z.coerce.number().int().positive().default(16 * 1024),
+  /** submissions one client (salted hash of its address) may make per 10-minute window before a 429 */
+  RATE_LIMIT_PER_WINDOW: z.coerce.number().int().positive().default(30),
+  /** a client's ratings of one unit per 10-minute window beyond this are flagged for review */
+  BURST_FLAG_AFTER: z.coerce.number().int().positive().default(3),
   /** the body-size limit for imports, in bytes */
   MAX_IMPORT_BYTES: z.coerce.number().int().positive().default(1024 * 1024),
+  /**
+   * CloudWatch metrics as EMF lines on stdout. Unset: on in the cloud, off in the local runtime and
+   * tests, where no agent reads them and they would only bury the logs.
+   */
+  METRICS: z.enum(['emf', 'off']).optional(),
 });
 
 export type Config = z.infer<typeof EnvSchema>;

@@ -11,6 +11,13 @@ export interface Unit {
   /** free text (city, ward, commune, department, counter): the tree's levels are not hard-coded */
   level: string;
   instrument: string;
+  /**
+   * Set when the unit was merged into another (as Vietnam's communes were on 1 July 2025): it
+   * leaves the tree that results are computed with, and its ratings, old and new, count for the
+   * unit it was merged into from the next recompute on (docs/methodology.md, "Tree changes").
+   */
+  mergedInto?: string;
+  mergedAt?: string;
   createdAt: string;
   updatedAt: string;
 }
@@ -36,6 +43,8 @@ export interface Rating {
   comment?: string;
   lang: Lang;
   source: RatingSource;
+  /** why the rating awaits an official's review (still stored and counted): e.g. `burst` */
+  flagged?: string;
 }
 
 export function pathOf(parentPath: string | null, unitId: string): string {

@@ -8,6 +8,8 @@ import * as api from './api/schemas';
 export type DynamoAction =
   | 'dynamodb:GetItem'
   | 'dynamodb:PutItem'
+  | 'dynamodb:UpdateItem'
+  | 'dynamodb:DeleteItem'
   | 'dynamodb:Query'
   | 'dynamodb:BatchGetItem'
   | 'dynamodb:BatchWriteItem';
@@ -24,10 +26,14 @@ export interface FunctionSpec {
   qrKeys?: boolean;
   /** publishes to the alerts topic */
   alerts?: boolean;
+  /** subscribes and unsubscribes endpoints to the alerts topic (sns:Subscribe, sns:Unsubscribe) */
+  alertSubscriptions?: boolean;
 }
 
 const READ: DynamoAction[] = ['dynamodb:GetItem', 'dynamodb:Query'];
 const AGGREGATE: DynamoAction[] = ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:BatchGetItem', 'dynamodb:BatchWriteItem'];
+/** aggregating, then recording alerts once (conditional PutItem) and working their outbox (UpdateItem) */
+const AGGREGATE_AND_ALERT: DynamoAction[] = [...AGGREGATE, 'dynamodb:PutItem', 'dynamodb:UpdateItem'];
 
 export const FUNCTIONS = {
   survey: {
@@ -43,7 +49,8 @@ export const FUNCTIONS = {
     description: 'Citizens: stores a rating once',
     memoryMb: 256,
     timeoutSeconds: 10,
-    table: ['dynamodb:GetItem', 'dynamodb:PutItem'],
+    // UpdateItem: the rate-limit counters
+    table: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
     qrKeys: true,
   },
   importRatings: {
@@ -68,6 +75,13 @@ export const FUNCTIONS = {
     table: ['dynamodb:GetItem', 'dynamodb:Query'],
     qrKeys: true,
   },
+  review: {
+    entry: 'functions/flagged-ratings.ts',
+    description: 'Officials: ratings flagged for review (bursts from one source), per day',
+    memoryMb: 256,
+    timeoutSeconds: 29,
+    table: READ,
+  },
   results: {
     entry: 'functions/results.ts',
     description: 'Public: index snapshots and rankings',
@@ -80,14 +94,39 @@ export const FUNCTIONS = {
     description: 'Officials: recomputes the results of a range of days now',
     memoryMb: 1024,
     timeoutSeconds: 29,
-    table: AGGREGATE,
+    table: AGGREGATE_AND_ALERT,
+    alerts: true,
   },
   nightly: {
     entry: 'functions/nightly.ts',
     description: 'Schedule: closes yesterday (Vietnam time) into histograms, snapshots and ranks',
     memoryMb: 1769,
     timeoutSeconds: 900,
-    table: AGGREGATE,
+    table: AGGREGATE_AND_ALERT,
+    alerts: true,
+  },
+  alerts: {
+    entry: 'functions/alerts.ts',
+    description: 'Officials: the alert list and acknowledgements',
+    memoryMb: 256,
+    timeoutSeconds: 10,
+    table: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:UpdateItem'],
+  },
+  subscriptions: {
+    entry: 'functions/subscriptions.ts',
+    description: 'Officials: subscriptions to the alerts of a subtree',
+    memoryMb: 256,
+    timeoutSeconds: 10,
+    table: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:DeleteItem'],
+    alertSubscriptions: true,
+  },
+  digest: {
+    entry: 'functions/digest.ts',
+    description: 'Schedule (weekly): a summary of each subscribed scope, published to the alerts topic',
+    memoryMb: 512,
+    timeoutSeconds: 300,
+    table: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:BatchGetItem'],
+    alerts: true,
   },
   openapi: {
     entry: 'functions/openapi.ts',
@@ -95,6 +134,27 @@ export const FUNCTIONS = {
     memoryMb: 256,
     timeoutSeconds: 10,
     table: [],
+  },
+  dashboard: {
+    entry: 'functions/dashboard.ts',
+    description: 'Officials: the dashboard page, its views from snapshots, and the monthly report',
+    memoryMb: 512,
+    timeoutSeconds: 29,
+    table: READ,
+  },
+  publicResults: {
+    entry: 'functions/public-results.ts',
+    description: 'Public: a unit’s results page and the method explained',
+    memoryMb: 256,
+    timeoutSeconds: 10,
+    table: READ,
+  },
+  exports: {
+    entry: 'functions/exports.ts',
+    description: 'Officials: ratings and snapshots as CSV or JSON',
+    memoryMb: 1024,
+    timeoutSeconds: 29,
+    table: READ,
   },
 } as const satisfies Record<string, FunctionSpec>;
 
@@ -106,7 +166,7 @@ export interface RouteSpec {
   method: HttpMethod;
   /** API Gateway route path, with {name} parameters */
   path: string;
-  function: Exclude<FunctionName, 'nightly'>;
+  function: Exclude<FunctionName, 'nightly' | 'digest'>;
   /** `official`: the JWT authorizer admits the request, the handler checks role and subtree */
   auth: 'public' | 'official';
   summary: string;
@@ -183,6 +243,16 @@ export const ROUTES: readonly RouteSpec[] = [
     response: { status: 200, schema: api.UnitOutput },
   },
   {
+    method: 'POST',
+    path: '/v1/units/{unitId}/merge',
+    function: 'units',
+    auth: 'official',
+    summary: 'Merge a unit into another: its ratings count for that unit from the next recompute; past results stay',
+    body: api.MergeRequest,
+    accepts: ['application/json'],
+    response: { status: 200, schema: api.UnitOutput },
+  },
+  {
     method: 'GET',
     path: '/v1/units/{unitId}/qr.svg',
     function: 'qr',
@@ -208,6 +278,23 @@ export const ROUTES: readonly RouteSpec[] = [
     summary: 'A printable A4 poster with the unit’s QR code',
     query: api.QrQuery,
     response: { status: 200, mediaType: 'text/html' },
+  },
+  {
+    method: 'GET',
+    path: '/v1/units/{unitId}/posters',
+    function: 'qr',
+    auth: 'official',
+    summary: 'Printable A4 posters for the unit and every unit below it, one per page',
+    response: { status: 200, mediaType: 'text/html' },
+  },
+  {
+    method: 'GET',
+    path: '/v1/units/{unitId}/flagged',
+    function: 'review',
+    auth: 'official',
+    summary: 'The unit’s ratings flagged for review (bursts from one source), per day (?from=&to=, ≤ 31 days)',
+    query: api.FlaggedQuery,
+    response: { status: 200, schema: api.FlaggedRatings },
   },
   {
     method: 'GET',
@@ -244,6 +331,144 @@ export const ROUTES: readonly RouteSpec[] = [
     auth: 'public',
     summary: 'This API’s OpenAPI document',
     response: { status: 200, mediaType: 'application/json' },
+  },
+  {
+    method: 'GET',
+    path: '/dashboard',
+    function: 'dashboard',
+    auth: 'public',
+    summary: 'The officials’ dashboard page (signs in, then reads the officials’ routes with the token)',
+    query: api.PageQuery,
+    response: { status: 200, mediaType: 'text/html' },
+  },
+  {
+    method: 'GET',
+    path: '/dashboard/report',
+    function: 'dashboard',
+    auth: 'public',
+    summary:
+      'The printable monthly report page (?unit=&period=YYYY-MM; reads the report route with the token)',
+    query: api.PageQuery,
+    response: { status: 200, mediaType: 'text/html' },
+  },
+  {
+    method: 'GET',
+    path: '/v1/tree',
+    function: 'dashboard',
+    auth: 'official',
+    summary: 'The units you may see (your subtree; everything for an admin), in path order',
+    response: { status: 200, schema: api.TreeOutput },
+  },
+  {
+    method: 'GET',
+    path: '/v1/units/{unitId}/dashboard',
+    function: 'dashboard',
+    auth: 'official',
+    summary:
+      'A unit’s dashboard for a period: snapshot, peers’ averages, children, monthly trend (Accept: text/html for the rendered view)',
+    query: api.ViewQuery,
+    response: { status: 200, schema: api.DashboardOutput },
+  },
+  {
+    method: 'GET',
+    path: '/v1/units/{unitId}/report',
+    function: 'dashboard',
+    auth: 'official',
+    summary:
+      'A unit’s monthly report: the dashboard’s figures with the month’s comments (Accept: text/html for the rendered report)',
+    query: api.ReportQuery,
+    response: { status: 200, schema: api.ReportOutput },
+  },
+  {
+    method: 'GET',
+    path: '/r/{unitId}',
+    function: 'publicResults',
+    auth: 'public',
+    summary: 'A unit’s public results page: index, trend and rank (?period=&lang=en)',
+    query: api.PublicResultsQuery,
+    response: { status: 200, mediaType: 'text/html' },
+  },
+  {
+    method: 'GET',
+    path: '/method',
+    function: 'publicResults',
+    auth: 'public',
+    summary: 'How the satisfaction index is computed, for the public (?lang=en)',
+    query: api.PageQuery,
+    response: { status: 200, mediaType: 'text/html' },
+  },
+  {
+    method: 'GET',
+    path: '/v1/units/{unitId}/ratings.csv',
+    function: 'exports',
+    auth: 'official',
+    summary:
+      'The ratings of a unit’s subtree received from..to (Vietnam days, at most 92), as CSV (UTF-8 with BOM)',
+    query: api.RatingsExportQuery,
+    response: { status: 200, mediaType: 'text/csv' },
+  },
+  {
+    method: 'GET',
+    path: '/v1/units/{unitId}/snapshots.csv',
+    function: 'exports',
+    auth: 'official',
+    summary: 'The snapshots of a unit’s subtree for a range of periods of one kind, as CSV (UTF-8 with BOM)',
+    query: api.SnapshotsExportQuery,
+    response: { status: 200, mediaType: 'text/csv' },
+  },
+  {
+    method: 'GET',
+    path: '/v1/units/{unitId}/snapshots.json',
+    function: 'exports',
+    auth: 'official',
+    summary: 'The snapshots of a unit’s subtree for a range of periods of one kind, as JSON',
+    query: api.SnapshotsExportQuery,
+    response: { status: 200, mediaType: 'application/json' },
+  },
+  {
+    method: 'POST',
+    path: '/v1/subscriptions',
+    function: 'subscriptions',
+    auth: 'official',
+    summary: 'Subscribe an e-mail, phone (SMS), https or SQS endpoint to the alerts of a unit’s subtree',
+    body: api.SubscriptionInput,
+    accepts: ['application/json'],
+    response: { status: 201, schema: api.SubscriptionOutput },
+  },
+  {
+    method: 'GET',
+    path: '/v1/subscriptions',
+    function: 'subscriptions',
+    auth: 'official',
+    summary: 'Your subscriptions (every subscription, for administrators)',
+    response: { status: 200, schema: api.SubscriptionOutput.array() },
+  },
+  {
+    method: 'DELETE',
+    path: '/v1/subscriptions/{id}',
+    function: 'subscriptions',
+    auth: 'official',
+    summary: 'Remove a subscription',
+    response: { status: 204 },
+  },
+  {
+    method: 'GET',
+    path: '/v1/alerts',
+    function: 'alerts',
+    auth: 'official',
+    summary: 'Alerts raised in your area (?unit=&from=&to=, Vietnam days, at most 366; the last 30 days by default)',
+    query: api.AlertsQuery,
+    response: { status: 200, schema: api.AlertOutput.array() },
+  },
+  {
+    method: 'POST',
+    path: '/v1/alerts/{id}/ack',
+    function: 'alerts',
+    auth: 'official',
+    summary: 'Acknowledge an alert with a note (it is then not escalated)',
+    body: api.AckInput,
+    accepts: ['application/json'],
+    response: { status: 200, schema: api.AlertOutput },
   },
 ];
 

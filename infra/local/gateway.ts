@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { isUtf8 } from 'node:buffer';
 import type { Context } from 'aws-lambda';
 import type { HttpEvent, HttpResult } from '../../shared/http/types';
 import { type FunctionName, ROUTES, type RouteSpec, routeKey } from '../../shared/routes';
@@ -120,7 +121,9 @@ export function buildEvent(input: {
   const query: Record<string, string> = {};
   for (const [name, value] of url.searchParams) query[name] = name in query ? `${query[name]},${value}` : value;
   const contentType = headers['content-type'] ?? '';
-  const isText = body.length === 0 || TEXT_TYPES.test(contentType);
+  // A "text" body that is not UTF-8 goes base64-encoded, bytes intact: turned into a string here it
+  // would have its bad bytes silently replaced, and the handler's strict decoding could not refuse it.
+  const isText = body.length === 0 || (TEXT_TYPES.test(contentType) && isUtf8(body));
   const now = new Date();
   const requestId = randomUUID();
   return {
@@ -215,7 +218,10 @@ export async function startGateway(options: GatewayOptions): Promise<{ url: stri
       else response.destroy();
     }
   });
-  server.keepAliveTimeout = 5000;
+  // Longer than any client's idle timeout (undici keeps idle sockets 4 s), so the client always
+  // closes an idle connection first: a server that closes it first races a request being sent on
+  // it, and that request dies with ECONNRESET (seen under load at 5 s on a busy machine).
+  server.keepAliveTimeout = 65_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port, '127.0.0.1', () => resolve());

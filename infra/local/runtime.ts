@@ -6,9 +6,10 @@ import { CreateTopicCommand, SNSClient } from '@aws-sdk/client-sns';
 import { Cron } from 'croner';
 import { resetConfig } from '../../shared/config';
 import { FUNCTIONS, type FunctionName } from '../../shared/routes';
-import { NIGHTLY, NIGHTLY_CRON } from '../../shared/schedule';
+import { DIGEST, DIGEST_CRON, NIGHTLY, NIGHTLY_CRON } from '../../shared/schedule';
 import { createTableInput } from '../../shared/store/table-definition';
 import { type DevKeys, type DevTokenOptions, loadOrCreateDevKeys, signDevToken, verifyDevToken } from './dev-auth';
+import { devSignInRoutes } from './dev-signin';
 import { type LocalHandler, startGateway } from './gateway';
 import { startDynalite, startFauxqs } from './services';
 
@@ -29,6 +30,8 @@ export interface RuntimeOptions {
   tableName?: string;
   /** run the nightly job on its cron */
   schedule?: boolean;
+  /** the alerts topic's name (tests give each file its own, in the shared SNS stand-in) */
+  topicName?: string;
 }
 
 export interface Runtime {
@@ -93,7 +96,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     });
     await ensureTable(new DynamoDBClient({ endpoint: dynamoEndpoint, region: REGION }), tableName);
     const { TopicArn } = await new SNSClient({ endpoint: awsEndpoint, region: REGION }).send(
-      new CreateTopicCommand({ Name: 'sipas-alerts' }),
+      new CreateTopicCommand({ Name: options.topicName ?? 'sipas-alerts' }),
     );
     const qrKeysFile = join(dataDir, 'qr-keys.json');
     ensureQrKeys(qrKeysFile);
@@ -104,6 +107,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       port: options.port,
       handlers,
       verifyToken: (authorization) => verifyDevToken(devKeys, authorization),
+      extraRoutes: devSignInRoutes(devKeys),
     });
     stops.push(gateway.stop);
 
@@ -131,6 +135,14 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
         }
       });
       stops.push(async () => job.stop());
+      const digest = new Cron(DIGEST_CRON, { timezone: DIGEST.timeZone, protect: true }, async () => {
+        try {
+          await (handlers.digest as unknown as () => Promise<unknown>)();
+        } catch (error) {
+          console.error('the weekly digest failed', error);
+        }
+      });
+      stops.push(async () => digest.stop());
     }
 
     return {

@@ -76,9 +76,14 @@ export const UnitOutput = z.object({
   path: z.string(),
   level: z.string(),
   instrument: z.string(),
+  mergedInto: z.string().optional(),
+  mergedAt: z.string().optional(),
   createdAt: z.string(),
   updatedAt: z.string(),
 });
+
+/** POST /v1/units/{unitId}/merge: the unit whose results absorb this one's from now on */
+export const MergeRequest = z.strictObject({ into: UnitId });
 
 export const UnitsQuery = z.object({ parent: UnitId.optional() });
 
@@ -139,10 +144,189 @@ export const Rankings = z.object({
   ),
 });
 
+export const MAX_FLAGGED_DAYS = 31;
+export const FlaggedQuery = z
+  .strictObject({ from: Day, to: Day })
+  .refine((range) => range.from <= range.to, { path: ['to'], message: 'must not be before from' })
+  .refine((range) => (Date.parse(range.to) - Date.parse(range.from)) / 86_400_000 < MAX_FLAGGED_DAYS, {
+    path: ['to'],
+    message: `at most ${MAX_FLAGGED_DAYS} days at a time`,
+  });
+
+export const FlaggedRatings = z.object({
+  unitId: z.string(),
+  from: z.string(),
+  to: z.string(),
+  flagged: z.number().int(),
+  days: z.array(
+    z.object({
+      day: z.string(),
+      flagged: z.number().int(),
+      ratings: z.array(z.object({ id: z.string(), receivedAt: z.string(), reason: z.string() })),
+    }),
+  ),
+});
+
 export const ErrorResponse = z.object({
   error: z.object({
     code: z.string(),
     message: z.string(),
     details: z.array(z.object({ field: z.string(), message: z.string() })).optional(),
   }),
+});
+
+// Officials' dashboard, monthly report, public results and exports (issue 6).
+export const ViewQuery = z.object({ period: Period, lang: Lang.optional() });
+export const ReportQuery = z.object({
+  period: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'a month YYYY-MM'),
+  lang: Lang.optional(),
+});
+export const PublicResultsQuery = z.object({ period: Period.optional(), lang: Lang.optional() });
+export const PageQuery = z.object({ lang: Lang.optional() }).loose();
+
+/** Ratings exports are bounded so one buffered Lambda response holds them (docs/dashboard.md, "Exports"). */
+export const MAX_EXPORT_DAYS = 92;
+export const RatingsExportQuery = z
+  .object({ from: Day, to: Day })
+  .refine((range) => range.from <= range.to, { path: ['to'], message: 'must not be before from' })
+  .refine((range) => (Date.parse(range.to) - Date.parse(range.from)) / 86_400_000 < MAX_EXPORT_DAYS, {
+    path: ['to'],
+    message: `at most ${MAX_EXPORT_DAYS} days per export; export longer ranges in parts`,
+  });
+export const SnapshotsExportQuery = z
+  .object({ kind: z.enum(['day', 'month', 'quarter', 'year']).default('month'), from: Period, to: Period })
+  .refine((q) => periodKind(q.from) === q.kind, {
+    path: ['from'],
+    message: 'must be a period of the chosen kind',
+  })
+  .refine((q) => periodKind(q.to) === q.kind, {
+    path: ['to'],
+    message: 'must be a period of the chosen kind',
+  })
+  .refine((q) => q.from <= q.to, { path: ['to'], message: 'must not be before from' });
+
+const ServedFigures = {
+  n: z.number(),
+  index: z.number(),
+  ci95: Interval,
+  sufficient: z.boolean(),
+};
+const ServedRank = z
+  .object({ position: z.number(), of: z.number(), change: z.number().nullable() })
+  .nullable();
+export const UnitSummaryOutput = z.object({
+  id: z.string(),
+  name: z.string(),
+  nameEn: z.string().optional(),
+  parentId: z.string().nullable(),
+  path: z.string(),
+  level: z.string(),
+});
+export const DashboardOutput = z.object({
+  unit: UnitSummaryOutput,
+  period: z.string(),
+  kind: z.string(),
+  minN: z.number(),
+  snapshot: z
+    .object({
+      period: z.string(),
+      ...ServedFigures,
+      factors: z.array(FigureOutput),
+      items: z.array(FigureOutput),
+      rank: ServedRank,
+      belowPeers: z.array(z.string()),
+    })
+    .nullable(),
+  peers: z
+    .object({
+      count: z.number(),
+      factors: z.record(z.string(), z.number()),
+      items: z.record(z.string(), z.number()),
+    })
+    .nullable(),
+  children: z.array(
+    z.object({
+      unitId: z.string(),
+      name: z.string(),
+      nameEn: z.string().optional(),
+      level: z.string(),
+      result: z.object({ ...ServedFigures, rank: ServedRank }).nullable(),
+    }),
+  ),
+  trend: z.array(z.object({ period: z.string(), ...ServedFigures })),
+});
+export const ReportOutput = DashboardOutput.extend({
+  comments: z.array(
+    z.object({
+      unitId: z.string(),
+      receivedAt: z.string(),
+      text: z.string(),
+      flagged: z.string().optional(),
+    }),
+  ),
+  commentsTotal: z.number(),
+  flagged: z.number(),
+  commentsCoverSubtree: z.boolean(),
+});
+export const TreeOutput = z.object({ scope: z.string(), units: z.array(UnitSummaryOutput) });
+
+// Alerts and subscriptions (issue 5, docs/alerts.md).
+export const SeverityName = z.enum(['info', 'warning', 'critical']);
+const SQS_ARN = /^arn:aws[\w-]*:sqs:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,80}(\.fifo)?$/;
+const E164 = /^\+[1-9]\d{6,14}$/;
+export const SubscriptionInput = z
+  .strictObject({
+    protocol: z.enum(['email', 'sms', 'https', 'sqs']),
+    endpoint: z.string().trim().min(1).max(500),
+    unitId: UnitId,
+    minSeverity: SeverityName.default('warning'),
+  })
+  .superRefine((input, ctx) => {
+    const valid = {
+      email: () => z.email().safeParse(input.endpoint).success,
+      sms: () => E164.test(input.endpoint),
+      https: () => z.url({ protocol: /^https$/ }).safeParse(input.endpoint).success,
+      sqs: () => SQS_ARN.test(input.endpoint),
+    }[input.protocol]();
+    const expected = {
+      email: 'an e-mail address',
+      sms: 'a phone number in international form, e.g. +84912345678',
+      https: 'an https:// URL',
+      sqs: 'an SQS queue ARN',
+    }[input.protocol];
+    if (!valid) ctx.addIssue({ code: 'custom', path: ['endpoint'], message: `must be ${expected} for ${input.protocol}` });
+  });
+export type SubscriptionInput = z.output<typeof SubscriptionInput>;
+export const SubscriptionOutput = z.object({
+  id: z.string(),
+  owner: z.string(),
+  unitId: z.string(),
+  unitPath: z.string(),
+  protocol: z.string(),
+  endpoint: z.string(),
+  minSeverity: SeverityName,
+  createdAt: z.string(),
+});
+export const SubscriptionId = z.string().regex(/^[0-9A-Z]{26}$/, 'a subscription id');
+export const AlertsQuery = z.strictObject({ unit: UnitId.optional(), from: Day.optional(), to: Day.optional() });
+export const AlertId = z.string().regex(/^[a-z0-9-]{1,63}\.[a-z-]{1,40}\.[0-9Q-]{4,10}$/, 'an alert id');
+export const AckInput = z.strictObject({ note: z.string().trim().min(1).max(1000) });
+export const AlertOutput = z.object({
+  id: z.string(),
+  unitId: z.string(),
+  unitPath: z.string(),
+  unitName: z.string(),
+  rule: z.string(),
+  severity: SeverityName,
+  severityLevel: z.number(),
+  period: z.string(),
+  figures: z.record(z.string(), z.union([z.number(), z.string()])),
+  messages: z.object({ vi: z.string(), en: z.string() }),
+  createdAt: z.string(),
+  status: z.enum(['pending', 'sent']),
+  sentAt: z.string().nullable(),
+  ackedAt: z.string().nullable(),
+  ackedBy: z.string().nullable(),
+  ackNote: z.string().nullable(),
+  escalatedAt: z.string().nullable(),
 });

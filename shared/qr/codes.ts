@@ -52,9 +52,12 @@ function mac(secret: string, target: CodeTarget, keyVersion: number): Buffer {
 }
 
 export function signCode(keys: QrKeys, target: CodeTarget): string {
-  if (!UNIT_ID.test(target.unitId)) throw new ValidationError('invalid unit id', [{ field: 'unitId', message: 'not a unit id' }]);
+  if (!UNIT_ID.test(target.unitId))
+    throw new ValidationError('invalid unit id', [{ field: 'unitId', message: 'not a unit id' }]);
   if (target.counter !== undefined && !COUNTER_ID.test(target.counter)) {
-    throw new ValidationError('invalid counter', [{ field: 'counter', message: 'lowercase letters, digits and dashes, at most 16' }]);
+    throw new ValidationError('invalid counter', [
+      { field: 'counter', message: 'lowercase letters, digits and dashes, at most 16' },
+    ]);
   }
   const secret = keys.keys[String(keys.current)];
   if (!secret) throw new Error(`QR key version ${keys.current} is missing`);
@@ -65,17 +68,27 @@ export function signCode(keys: QrKeys, target: CodeTarget): string {
 /** Checks a code's signature; throws ValidationError (malformed or forged), NotFoundError or GoneError. */
 export function verifyCode(keys: QrKeys, code: string): VerifiedCode {
   const match = CODE.exec(code);
-  if (!match) throw new ValidationError('this QR code is not valid', [{ field: 'code', message: 'malformed' }]);
-  const [, unitId, counter, version, signature] = match as unknown as [string, string, string | undefined, string, string];
+  if (!match)
+    throw new ValidationError('this QR code is not valid', [{ field: 'code', message: 'malformed' }]);
+  const [, unitId, counter, version, signature] = match as unknown as [
+    string,
+    string,
+    string | undefined,
+    string,
+    string,
+  ];
   const keyVersion = Number(version);
-  if (keys.retired.includes(keyVersion)) throw new GoneError('this QR code has been replaced by a new poster');
+  if (keys.retired.includes(keyVersion))
+    throw new GoneError('this QR code has been replaced by a new poster');
   const secret = keys.keys[String(keyVersion)];
   if (!secret) throw new NotFoundError('this QR code is not known');
   const target: CodeTarget = counter ? { unitId, counter } : { unitId };
   const expected = mac(secret, target, keyVersion);
   const given = Buffer.from(signature, 'base64url');
   if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
-    throw new ValidationError('this QR code is not valid', [{ field: 'code', message: 'signature does not match' }]);
+    throw new ValidationError('this QR code is not valid', [
+      { field: 'code', message: 'signature does not match' },
+    ]);
   }
   return { ...target, keyVersion };
 }

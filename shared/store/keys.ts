@@ -10,11 +10,21 @@
  * | 3 | a whole tree or subtree, in path order    | Query GSI1| GSI1PK=TREE, GSI1SK begins_with <path>                  |
  * | 4 | store a rating once (submission/dossier)  | PutItem   | PK=RATING#S#<submissionId> or RATING#D#<dossier>, attribute_not_exists(PK) |
  * | 5 | one unit-day's ratings (nightly job)      | Query GSI1| GSI1PK=RATINGS#<unitId>#<day>, GSI1SK=<receivedAt>#<id> |
- * | 6 | a unit's own histograms for a range       | Query     | PK=HIST#<unitId>, SK between <kind>#<first> and <kind>#<last> |
+ * | 6 | every unit's own histogram of a period    | Query     | PK=HIST#<period>, SK=<unitId> (one Query per part of a period, not per unit) |
  * | 7 | a unit's snapshot for a period            | GetItem   | PK=SNAP#<unitId>, SK=<kind>#<period>                    |
  * | 8 | a unit's snapshots of one kind (trend)    | Query     | PK=SNAP#<unitId>, SK begins_with <kind>#               |
  * | 9 | siblings' snapshots for a period (ranking)| Query GSI2| GSI2PK=SIBLINGS#<parentId>#<period>                    |
  * |10 | a nightly run's record                    | GetItem   | PK=RUN#<day>, SK=RUN                                    |
+ * |11 | count a client's submissions in a window  | UpdateItem| PK=RATE#C#<salted hash>#<window start>, SK=RATE, ADD hits |
+ * |12 | count a client's ratings of one unit      | UpdateItem| PK=RATE#U#<unitId>#<salted hash>#<window start>, SK=RATE, ADD hits |
+ * |13 | a unit-day's ratings flagged for review   | Query GSI1| GSI1PK=RATINGS#<unitId>#<day>, filter attribute_exists(flagged) |
+ * |20 | record an alert once (unit, rule, period) | PutItem   | PK=ALERT#<unitId>.<rule>.<period>, SK=ALERT, attribute_not_exists(PK) |
+ * |21 | alerts awaiting publication (outbox)      | Query GSI1| GSI1PK=ALERTS#PENDING, GSI1SK=<createdAt>#<id> (sparse) |
+ * |22 | sent alerts not yet acknowledged          | Query GSI1| GSI1PK=ALERTS#UNACKED, GSI1SK <= <sentAt cutoff> (sparse) |
+ * |23 | a subtree's alerts raised in a month      | Query GSI2| GSI2PK=ALERTS#<yyyy-mm>, GSI2SK begins_with <path>      |
+ * |24 | get / delete a subscription               | GetItem   | PK=SUB#<id>, SK=SUB                                     |
+ * |25 | an official's own subscriptions           | Query GSI2| GSI2PK=SUBS#<subject>                                   |
+ * |26 | every subscription, by unit path          | Query GSI1| GSI1PK=SUBS, GSI1SK=<unitPath><id>                      |
  *
  * A rating is keyed by what makes it unique (its dossier if it has one, else its submission id)
  * so that one conditional PutItem both stores it and refuses a repeat: no transaction, no second
@@ -43,12 +53,10 @@ export const keys = {
   }),
   unitDayRatings: (unitId: string, day: string) => `RATINGS#${unitId}#${day}`,
 
-  histogramPartition: (unitId: string) => `HIST#${unitId}`,
-  histogram: (unitId: string, kind: PeriodKind, period: string) => ({
-    PK: `HIST#${unitId}`,
-    SK: `${KIND_PREFIX[kind]}#${period}`,
-  }),
-  histogramSortKey: (kind: PeriodKind, period: string) => `${KIND_PREFIX[kind]}#${period}`,
+  // Own histograms are grouped by period, not by unit: summing a month reads its days' partitions
+  // (at most 31 Queries) whatever the number of units, instead of one Query per unit.
+  histogramPartition: (period: string) => `HIST#${period}`,
+  histogram: (unitId: string, period: string) => ({ PK: `HIST#${period}`, SK: unitId }),
 
   snapshotPartition: (unitId: string) => `SNAP#${unitId}`,
   snapshot: (unitId: string, kind: PeriodKind, period: string) => ({
@@ -63,4 +71,21 @@ export const keys = {
   siblingsOf: (parentId: string | null, period: string) => `SIBLINGS#${parentId ?? ROOT_PARENT}#${period}`,
 
   run: (day: string) => ({ PK: `RUN#${day}`, SK: 'RUN' }),
+
+  /** The window's start is in the key, so a counter of a past window is never read again, deleted or not. */
+  rateClient: (clientHash: string, windowStart: number) => ({ PK: `RATE#C#${clientHash}#${windowStart}`, SK: 'RATE' }),
+  rateClientUnit: (unitId: string, clientHash: string, windowStart: number) => ({
+    PK: `RATE#U#${unitId}#${clientHash}#${windowStart}`,
+    SK: 'RATE',
+  }),
+
+  /** An alert's id is its (unit, rule, period): the key itself makes a second write of it fail. */
+  alertId: (unitId: string, rule: string, period: string) => `${unitId}.${rule}.${period}`,
+  alert: (alertId: string) => ({ PK: `ALERT#${alertId}`, SK: 'ALERT' }),
+  alertsPending: 'ALERTS#PENDING',
+  alertsUnacked: 'ALERTS#UNACKED',
+  alertsOfMonth: (month: string) => `ALERTS#${month}`,
+  subscription: (id: string) => ({ PK: `SUB#${id}`, SK: 'SUB' }),
+  subscriptionsOf: (subject: string) => `SUBS#${subject}`,
+  allSubscriptions: 'SUBS',
 } as const;

@@ -19,6 +19,7 @@ const RatingItem = z.object({
   comment: z.string().optional(),
   lang: z.enum(['vi', 'en']),
   source: z.enum(['survey', 'import']),
+  flagged: z.string().optional(),
 });
 
 function toRating(item: Item): Rating {
@@ -76,6 +77,27 @@ export class RatingsRepository {
     for await (const page of pages) yield page.map(toRating);
   }
 
+  /** One unit-day's ratings flagged for review (access pattern 13): reads the day, returns the flagged few. */
+  async flaggedOnDay(unitId: string, day: string): Promise<{ id: string; receivedAt: string; reason: string }[]> {
+    return withAvailability(async () => {
+      const found: { id: string; receivedAt: string; reason: string }[] = [];
+      const pages = queryPages(this.db, {
+        IndexName: 'GSI1',
+        KeyConditionExpression: 'GSI1PK = :pk',
+        FilterExpression: 'attribute_exists(flagged)',
+        ExpressionAttributeValues: { ':pk': keys.unitDayRatings(unitId, day) },
+        ProjectionExpression: 'id, receivedAt, flagged',
+      });
+      for await (const page of pages) {
+        for (const item of page) {
+          const { id, receivedAt, flagged } = FlaggedItem.parse(item);
+          found.push({ id, receivedAt, reason: flagged });
+        }
+      }
+      return found;
+    });
+  }
+
   /** Only the instrument and answers of one unit-day's ratings: what a histogram needs, at a fraction of the bytes. */
   async *unitDayAnswers(unitId: string, day: string): AsyncGenerator<RatedAnswers[]> {
     const pages = queryPages(this.db, {
@@ -87,6 +109,8 @@ export class RatingsRepository {
     for await (const page of pages) yield page.map((item) => RatedAnswers.parse(item));
   }
 }
+
+const FlaggedItem = z.object({ id: z.string(), receivedAt: z.string(), flagged: z.string() });
 
 const RatedAnswers = z.object({ instrument: z.string(), answers: z.record(z.string(), z.number().int()) });
 export type RatedAnswers = z.infer<typeof RatedAnswers>;

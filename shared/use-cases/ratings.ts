@@ -12,6 +12,7 @@ import { type QrKeys, verifyCode } from '../qr/codes';
 import type { RatingsRepository } from '../store/ratings-repo';
 import type { UnitsRepository } from '../store/units-repo';
 import { mapConcurrent } from '../concurrency';
+import { checkClient, type RateLimitDeps } from './rate-limit';
 import * as z from 'zod';
 
 export interface RatingDeps {
@@ -40,10 +41,18 @@ interface RatingDraft {
   comment?: string;
   lang: Lang;
   source: RatingSource;
+  flagged?: string;
 }
 
-/** A citizen's rating from a QR code (POST /v1/ratings): verified, validated, stored once. */
-export async function submitRating(input: RatingSubmission, deps: RatingDeps): Promise<SubmitOutcome> {
+/**
+ * A citizen's rating from a QR code (POST /v1/ratings): verified, validated, counted against the
+ * client's rate limit (only valid submissions count), stored once, flagged if part of a burst.
+ */
+export async function submitRating(
+  input: RatingSubmission,
+  deps: RatingDeps & Partial<RateLimitDeps>,
+  client?: { sourceIp: string },
+): Promise<SubmitOutcome> {
   const target = verifyCode(await deps.qrKeys(), input.code);
   if (input.counter && target.counter && input.counter !== target.counter) {
     throw new ValidationError('the counter does not match the QR code', [
@@ -53,11 +62,22 @@ export async function submitRating(input: RatingSubmission, deps: RatingDeps): P
   const unit = await deps.units.get(target.unitId);
   if (!unit) throw new NotFoundError('this QR code points to a unit that does not exist');
   const counter = target.counter ?? input.counter;
+  const receivedAt = deps.clock();
+  let verdict: { flagged?: string } = {};
+  if (client && deps.rateCounters && deps.ratePolicy) {
+    const instrument = deps.registry.get(unit.instrument);
+    const issues = instrument ? checkAnswers(input.answers, instrument) : [];
+    if (issues.length > 0) throw new ValidationError('some answers are not valid', issues);
+    verdict = await checkClient(
+      { sourceIp: client.sourceIp, unitId: unit.id, now: receivedAt },
+      { rateCounters: deps.rateCounters, ratePolicy: deps.ratePolicy, qrKeys: deps.qrKeys },
+    );
+  }
   return storeDraft(
     {
       unit,
       submissionId: input.submissionId ?? deps.newId(),
-      receivedAt: deps.clock(),
+      receivedAt,
       answers: input.answers,
       ...(counter ? { counter } : {}),
       ...(input.procedure ? { procedure: input.procedure } : {}),
@@ -65,6 +85,7 @@ export async function submitRating(input: RatingSubmission, deps: RatingDeps): P
       ...(input.comment ? { comment: input.comment } : {}),
       lang: input.lang ?? 'vi',
       source: 'survey',
+      ...verdict,
     },
     deps,
   );
@@ -91,6 +112,7 @@ async function storeDraft(draft: RatingDraft, deps: RatingDeps): Promise<SubmitO
     ...(comment ? { comment } : {}),
     lang: draft.lang,
     source: draft.source,
+    ...(draft.flagged ? { flagged: draft.flagged } : {}),
   };
   const result = await deps.ratings.store(rating);
   if (result.stored) return { id: rating.id, duplicate: false, unitId: rating.unitId };

@@ -27,9 +27,22 @@ function messageFor(error: HttpError): { vi: string; en: string } {
  * not needed for a page without script, so the nonce is only there to satisfy the shell.
  */
 export function citizenErrorPage(event: HttpEvent, error: HttpError): string {
-  const body = event.body && (event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body);
+  const body =
+    event.body && (event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body);
   const formLang = body ? (new URLSearchParams(body).get('lang') ?? undefined) : undefined;
   const lang = langOf(event.queryStringParameters?.lang ?? formLang);
-  const details = error.code === 'invalid_input' ? error.details?.filter((d) => d.field !== 'code').map((d) => `${d.field}: ${d.message}`) : undefined;
-  return renderErrorPage({ lang, status: error.status, message: messageFor(error), ...(details ? { details } : {}), nonce: newNonce() });
+  const retry = error.headers['retry-after'];
+  const details =
+    error.code === 'invalid_input'
+      ? error.details?.filter((d) => d.field !== 'code').map((d) => `${d.field}: ${d.message}`)
+      : error.code === 'rate_limited' && retry
+        ? [TEXT[lang].retryAfter.replace('{s}', retry)]
+        : undefined;
+  return renderErrorPage({
+    lang,
+    status: error.status,
+    message: messageFor(error),
+    ...(details ? { details } : {}),
+    nonce: newNonce(),
+  });
 }

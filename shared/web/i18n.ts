@@ -30,6 +30,16 @@ export const TEXT = {
     fixAnswers: 'Xin kiểm tra lại các câu trả lời.',
     posterInstruction: 'Quét mã để đánh giá sự hài lòng của ông/bà',
     posterFallback: 'Hoặc mở địa chỉ:',
+    errorSummary: 'Xin sửa các mục sau rồi gửi lại:',
+    errAnswer: 'Xin chọn một trong các mức ở câu này.',
+    errNoAnswers: 'Xin trả lời ít nhất một câu hỏi (chọn một mức hài lòng).',
+    errDossier: 'Mã hồ sơ gồm 3 đến 64 chữ cái, chữ số hoặc các dấu . _ / - (để trống nếu không có).',
+    errComment: 'Góp ý dài tối đa 1.000 ký tự.',
+    errForm: 'Biểu mẫu có mục không hợp lệ; xin mở lại trang bằng cách quét mã QR.',
+    retryAfter: 'Xin thử lại sau {s} giây.',
+    nextSteps:
+      'Ông/bà có thể đóng trang này. Nếu có góp ý, đơn vị sẽ xem xét; đánh giá không ghi tên hay số điện thoại của ông/bà.',
+    posterBatchTitle: 'Áp phích mã QR',
   },
   en: {
     surveyTitle: 'Rate our service',
@@ -55,5 +65,15 @@ export const TEXT = {
     fixAnswers: 'Please check your answers.',
     posterInstruction: 'Scan the code to rate our service',
     posterFallback: 'Or open:',
+    errorSummary: 'Please fix the following and send again:',
+    errAnswer: 'Please choose one of the levels for this question.',
+    errNoAnswers: 'Please answer at least one question (choose a level of satisfaction).',
+    errDossier: 'A dossier code is 3 to 64 letters, digits or . _ / - (leave it empty if you have none).',
+    errComment: 'A comment is at most 1,000 characters.',
+    errForm: 'The form has an invalid field; please open the page again by scanning the QR code.',
+    retryAfter: 'Please try again in {s} seconds.',
+    nextSteps:
+      'You can close this page. Comments are read by the office; your rating carries no name or phone number.',
+    posterBatchTitle: 'QR posters',
   },
 } as const;

@@ -1,0 +1,72 @@
+import { createHmac } from 'node:crypto';
+import { RateLimitedError } from '../errors';
+import { vietnamDay } from '../methodology/periods';
+import type { QrKeys } from '../qr/codes';
+import type { RateCountersRepository } from '../store/rate-limit-repo';
+import { keys } from '../store/keys';
+
+export interface RatePolicy {
+  /** fixed windows of this many seconds */
+  windowSeconds: number;
+  /** submissions per client per window; more is a 429 */
+  perClient: number;
+  /** ratings of one unit per client per window; more are flagged `burst` */
+  burstFlagAfter: number;
+}
+
+/**
+ * Generous on purpose: a one-stop counter's citizens often share the office Wi-Fi, so one address
+ * may be many people. Bursts are flagged for an official to look at rather than refused.
+ */
+export const DEFAULT_RATE_POLICY: RatePolicy = { windowSeconds: 600, perClient: 30, burstFlagAfter: 3 };
+
+export interface RateLimitDeps {
+  rateCounters: RateCountersRepository;
+  qrKeys: () => Promise<QrKeys>;
+  ratePolicy: RatePolicy;
+}
+
+export interface ClientVerdict {
+  /** set when the rating must be flagged for review */
+  flagged?: 'burst';
+}
+
+/**
+ * The client's identity for counting: HMAC of its address under a salt that changes every
+ * Vietnam day (itself an HMAC of the current QR secret, so there is no extra secret to keep).
+ * The address is never stored, and yesterday's hashes cannot be linked to today's.
+ */
+export function clientHash(secret: string, day: string, sourceIp: string): string {
+  const salt = createHmac('sha256', secret).update(`rate-limit-salt\n${day}`).digest();
+  return createHmac('sha256', salt).update(sourceIp).digest().subarray(0, 16).toString('base64url');
+}
+
+/**
+ * Counts a submission from `sourceIp` for `unitId` at `now`: throws RateLimitedError past the
+ * client's limit (Retry-After = the rest of the window), flags it past the burst threshold.
+ */
+export async function checkClient(
+  input: { sourceIp: string; unitId: string; now: Date },
+  deps: RateLimitDeps,
+): Promise<ClientVerdict> {
+  const { windowSeconds, perClient, burstFlagAfter } = deps.ratePolicy;
+  const qrKeys = await deps.qrKeys();
+  const secret = qrKeys.keys[String(qrKeys.current)]!;
+  const hash = clientHash(secret, vietnamDay(input.now), input.sourceIp);
+  const nowSeconds = Math.floor(input.now.getTime() / 1000);
+  const windowStart = nowSeconds - (nowSeconds % windowSeconds);
+  const windowEnd = windowStart + windowSeconds;
+  // Kept a day past its window so an operator can see recent counters; TTL removes it later.
+  const expiresAt = windowEnd + 86_400;
+  const [clientHits, unitHits] = await Promise.all([
+    deps.rateCounters.hit(keys.rateClient(hash, windowStart), expiresAt),
+    deps.rateCounters.hit(keys.rateClientUnit(input.unitId, hash, windowStart), expiresAt),
+  ]);
+  if (clientHits > perClient) {
+    throw new RateLimitedError(
+      'too many ratings from this device in a short time; try again later',
+      windowEnd - nowSeconds,
+    );
+  }
+  return unitHits > burstFlagAfter ? { flagged: 'burst' } : {};
+}

@@ -1,0 +1,118 @@
+import type { Context } from 'aws-lambda';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Runtime } from '../../infra/local/runtime';
+import type { Deps } from '../../shared/deps';
+import { QrKeysSchema, signCode } from '../../shared/qr/codes';
+import { httpEvent, storedRatings, tableText } from '../support/citizen';
+import { createTestDeps, startTestRuntime, TEST_QR_KEYS } from '../support/harness';
+
+const context = {} as Context;
+const NOW = new Date('2025-07-01T03:04:00Z'); // 10:04 in Hanoi; the 10-minute window is 03:00–03:10 UTC
+
+/**
+ * Rate limits and retired posters, through the handlers with dependencies the test controls
+ * (limits of 2, a fixed clock, rotated keys) on a fresh dynalite table.
+ */
+describe('abuse and retired posters', () => {
+  let runtime: Runtime;
+  let deps: Deps;
+  let submit: (
+    event: ReturnType<typeof httpEvent>,
+  ) => Promise<{ statusCode: number; headers: Record<string, string>; body?: string }>;
+
+  beforeAll(async () => {
+    // The runtime provides the configuration that importing a handler module reads.
+    runtime = await startTestRuntime();
+    deps = await createTestDeps({ clock: () => NOW });
+    deps.ratePolicy = { windowSeconds: 600, perClient: 2, burstFlagAfter: 1 };
+    await deps.units.put({
+      id: 'xa-bat-trang',
+      name: 'Xã Bát Tràng',
+      parentId: null,
+      path: '/xa-bat-trang/',
+      level: 'commune',
+      instrument: 'sipas-2023',
+      createdAt: NOW.toISOString(),
+      updatedAt: NOW.toISOString(),
+    });
+    const { makeHandler } = await import('../../functions/submit-rating');
+    const handler = makeHandler(deps);
+    submit = async (event) => (await handler(event, context)) as never;
+  });
+  afterAll(() => runtime?.stop());
+
+  const code = () => signCode(TEST_QR_KEYS, { unitId: 'xa-bat-trang' });
+  const json = (submissionId: string, sourceIp = '198.51.100.20') =>
+    httpEvent({
+      routeKey: 'POST /v1/ratings',
+      path: '/v1/ratings',
+      contentType: 'application/json',
+      sourceIp,
+      body: JSON.stringify({ code: code(), answers: { 'staff.polite': 4 }, submissionId }),
+    });
+
+  it('refuses a client past its limit with 429 and Retry-After, flags the burst, and never stores the address', async () => {
+    expect((await submit(json('limit-aaaaaaaa1'))).statusCode).toBe(201);
+    expect((await submit(json('limit-aaaaaaaa2'))).statusCode).toBe(201);
+    const refused = await submit(json('limit-aaaaaaaa3'));
+    expect(refused.statusCode).toBe(429);
+    // 03:04:00 → the window ends at 03:10:00: 360 seconds left
+    expect(refused.headers['retry-after']).toBe('360');
+    expect(JSON.parse(refused.body!).error.code).toBe('rate_limited');
+
+    // another address is not affected
+    expect((await submit(json('limit-aaaaaaaa4', '198.51.100.21'))).statusCode).toBe(201);
+
+    const stored = await storedRatings(runtime.dynamoEndpoint, deps.db.tableName);
+    expect(stored.map((r) => r.submissionId).sort()).toEqual([
+      'limit-aaaaaaaa1',
+      'limit-aaaaaaaa2',
+      'limit-aaaaaaaa4',
+    ]);
+    // burstFlagAfter 1: the second from 198.51.100.20 is flagged, the first of each address is not
+    expect(stored.filter((r) => r.flagged === 'burst').map((r) => r.submissionId)).toEqual([
+      'limit-aaaaaaaa2',
+    ]);
+
+    const everything = await tableText(runtime.dynamoEndpoint, deps.db.tableName);
+    expect(everything).not.toContain('198.51.100');
+    expect(everything).toContain('"expiresAt"');
+  });
+
+  it('explains the limit on a page to the no-JavaScript form', async () => {
+    const form = httpEvent({
+      routeKey: 'POST /v1/ratings',
+      path: '/v1/ratings',
+      contentType: 'application/x-www-form-urlencoded',
+      sourceIp: '198.51.100.20',
+      body: new URLSearchParams({
+        code: code(),
+        'a.staff.polite': '5',
+        submissionId: 'limit-form-0001',
+      }).toString(),
+    });
+    const page = await submit(form);
+    expect(page.statusCode).toBe(429);
+    expect(page.headers['content-type']).toContain('text/html');
+    expect(page.headers['retry-after']).toBe('360');
+    expect(page.body).toContain('Có quá nhiều đánh giá từ thiết bị này');
+    expect(page.body).toContain('Xin thử lại sau 360 giây');
+  });
+
+  it('shows a retired poster a friendly 410 page in both languages', async () => {
+    const oldPoster = signCode(TEST_QR_KEYS, { unitId: 'xa-bat-trang' }); // key version 2
+    const rotated = QrKeysSchema.parse({
+      current: 3,
+      retired: [1, 2],
+      k3: 'test-key-version-3-0123456789abcdef0123456789',
+    });
+    const { makeHandler } = await import('../../functions/survey-page');
+    const page = (await makeHandler({ ...deps, qrKeys: async () => rotated })(
+      httpEvent({ routeKey: 'GET /s/{code}', path: `/s/${oldPoster}`, pathParameters: { code: oldPoster } }),
+      context,
+    )) as { statusCode: number; body: string };
+    expect(page.statusCode).toBe(410);
+    expect(page.body).toContain('Mã QR này đã được thay bằng mã mới');
+    expect(page.body).toContain('This QR code has been replaced');
+  });
+});
