@@ -1,8 +1,8 @@
 import { performance } from 'node:perf_hooks';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { drawAnswers, loadReferenceUnits, seededRandom } from '../infra/local/demo';
 import { ensureTable, REGION } from '../infra/local/runtime';
 import { startDynalite } from '../infra/local/services';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { mapConcurrent } from '../shared/concurrency';
 import type { Rating, Unit } from '../shared/domain';
 import { instruments } from '../shared/methodology/instruments';
@@ -79,14 +79,23 @@ export async function benchCloseDay(quick: boolean): Promise<BenchOutput> {
 
     return {
       bench: 'close-day',
-      settings: { ratings: total, units: units.length, day: DAY, concurrency: CONCURRENCY, dynalite: 'in-process, in memory' },
+      settings: {
+        ratings: total,
+        units: units.length,
+        day: DAY,
+        concurrency: CONCURRENCY,
+        dynalite: 'in-process, in memory',
+      },
       rows: [
         row({
           bench: 'close-day',
           measure: `close one day (${total.toLocaleString('en-US')} ratings, ${units.length} units)`,
           value: Math.min(...close),
           unit: 'ms',
-          floor: { label: `bare Query of the same ${read.toLocaleString('en-US')} ratings`, value: Math.min(...floor) },
+          floor: {
+            label: `bare Query of the same ${read.toLocaleString('en-US')} ratings`,
+            value: Math.min(...floor),
+          },
           target: { op: '<=', value: 1.5 },
         }),
         row({
@@ -125,27 +134,62 @@ async function timeRuns(runs: number, work: () => Promise<unknown>): Promise<num
 /** A city, Hanoi's 126 communes, and counters under them up to `count` units in all. */
 export async function seedUnits(db: Db, count: number): Promise<Unit[]> {
   const now = '2026-01-01T00:00:00.000Z';
-  const city: Unit = { id: 'ha-noi', name: 'Hà Nội', parentId: null, path: '/ha-noi/', level: 'city', instrument: 'sipas-2023', createdAt: now, updatedAt: now };
+  const city: Unit = {
+    id: 'ha-noi',
+    name: 'Hà Nội',
+    parentId: null,
+    path: '/ha-noi/',
+    level: 'city',
+    instrument: 'sipas-2023',
+    createdAt: now,
+    updatedAt: now,
+  };
   const communes = loadReferenceUnits().hanoi.units.slice(0, Math.min(126, count - 1));
   const units: Unit[] = [city];
   for (const commune of communes) {
-    units.push({ ...city, id: commune.id, name: commune.name, parentId: city.id, path: `/ha-noi/${commune.id}/`, level: 'commune' });
+    units.push({
+      ...city,
+      id: commune.id,
+      name: commune.name,
+      parentId: city.id,
+      path: `/ha-noi/${commune.id}/`,
+      level: 'commune',
+    });
   }
   for (let i = 0; units.length < count; i++) {
     const commune = units[1 + (i % communes.length)]!;
     const id = `${commune.id}-q${Math.floor(i / communes.length) + 1}`;
-    units.push({ ...commune, id, name: `${commune.name} quầy ${id.slice(-1)}`, parentId: commune.id, path: `${commune.path}${id}/`, level: 'counter' });
+    units.push({
+      ...commune,
+      id,
+      name: `${commune.name} quầy ${id.slice(-1)}`,
+      parentId: commune.id,
+      path: `${commune.path}${id}/`,
+      level: 'counter',
+    });
   }
   await batchPut(
     db,
-    units.map((unit) => ({ ...keys.unit(unit.id), ...keys.unitTree(unit.path), ...keys.unitChildren(unit.parentId, unit.id), type: 'unit', ...unit })),
+    units.map((unit) => ({
+      ...keys.unit(unit.id),
+      ...keys.unitTree(unit.path),
+      ...keys.unitChildren(unit.parentId, unit.id),
+      type: 'unit',
+      ...unit,
+    })),
     8,
   );
   return units;
 }
 
 /** Ratings spread unevenly over the units (as real traffic is), stored the way RatingsRepository stores them. */
-export async function seedRatings(db: Db, units: readonly Unit[], count: number, offset: number, random: () => number): Promise<number> {
+export async function seedRatings(
+  db: Db,
+  units: readonly Unit[],
+  count: number,
+  offset: number,
+  random: () => number,
+): Promise<number> {
   const instrument = instruments.get('sipas-2023')!;
   const weights = units.map((_, i) => 1 + (i % 7));
   const sum = weights.reduce((a, b) => a + b, 0);
@@ -169,7 +213,12 @@ export async function seedRatings(db: Db, units: readonly Unit[], count: number,
       lang: 'vi',
       source: 'survey',
     };
-    return { ...ratingKey(rating), ...keys.ratingUnitDay(rating.unitId, rating.day, rating.receivedAt, rating.id), type: 'rating', ...rating };
+    return {
+      ...ratingKey(rating),
+      ...keys.ratingUnitDay(rating.unitId, rating.day, rating.receivedAt, rating.id),
+      type: 'rating',
+      ...rating,
+    };
   });
   return time(() => batchPut(db, items, 8));
 }

@@ -58,12 +58,17 @@ function meanInterval(figures: readonly Figure[]): Interval {
  * share (an item id is one question on one scale everywhere). Returns undefined when no item of
  * the instrument has an answer on the scale.
  */
-export function computeIndex(histogram: Histogram, instrument: Instrument, registry: InstrumentRegistry): IndexFigures | undefined {
-  const own = new Set(itemIds(instrument));
+export function computeIndex(
+  histogram: Histogram,
+  instrument: Instrument,
+  registry: InstrumentRegistry,
+): IndexFigures | undefined {
   const itemsByFactor = new Map<string, Figure[]>();
   const items: Figure[] = [];
-  for (const itemId of registry.sortItemIds(Object.keys(histogram.items).filter((id) => own.has(id)))) {
-    const counts = histogram.items[itemId]!;
+  // The instrument's own order of factors and items, so every snapshot lists them as the form asks them.
+  for (const itemId of itemIds(instrument)) {
+    const counts = histogram.items[itemId];
+    if (!counts) continue;
     const scale = registry.itemScale(itemId);
     if (!scale) throw new Error(`unknown item ${itemId}`);
     let onScale = 0;
@@ -74,7 +79,12 @@ export function computeIndex(histogram: Histogram, instrument: Instrument, regis
       if (level >= scale.satisfiedFrom) satisfied += count;
     }
     if (onScale === 0) continue;
-    const figure = { id: itemId, index: (100 * satisfied) / onScale, n: onScale, ci95: wilsonInterval(satisfied, onScale) };
+    const figure = {
+      id: itemId,
+      index: (100 * satisfied) / onScale,
+      n: onScale,
+      ci95: wilsonInterval(satisfied, onScale),
+    };
     items.push(figure);
     const siblings = itemsByFactor.get(scale.factorId) ?? [];
     siblings.push(figure);
@@ -108,7 +118,11 @@ export function round2(value: number): number {
 }
 
 /** Ratings in the histogram made on the instrument, or on another that shares at least one item with it. */
-export function ratingsOn(histogram: Histogram, instrument: Instrument, registry: InstrumentRegistry): number {
+export function ratingsOn(
+  histogram: Histogram,
+  instrument: Instrument,
+  registry: InstrumentRegistry,
+): number {
   const own = new Set(itemIds(instrument));
   let n = 0;
   for (const [instrumentId, count] of Object.entries(histogram.instruments)) {

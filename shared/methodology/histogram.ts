@@ -22,7 +22,12 @@ export function emptyHistogram(): Histogram {
 }
 
 /** Adds one rating's answers (already validated against its instrument) to a histogram in place. */
-export function addRating(histogram: Histogram, instrumentId: string, answers: Answers, registry: InstrumentRegistry): void {
+export function addRating(
+  histogram: Histogram,
+  instrumentId: string,
+  answers: Answers,
+  registry: InstrumentRegistry,
+): void {
   histogram.n += 1;
   histogram.instruments[instrumentId] = (histogram.instruments[instrumentId] ?? 0) + 1;
   const answeredFactors = new Set<string>();
@@ -57,7 +62,8 @@ export function addHistogram(target: Histogram, other: Histogram): Histogram {
       target.items[itemId] = [...counts];
       continue;
     }
-    for (let level = 0; level < counts.length; level++) into[level] = (into[level] ?? 0) + (counts[level] ?? 0);
+    for (let level = 0; level < counts.length; level++)
+      into[level] = (into[level] ?? 0) + (counts[level] ?? 0);
   }
   return target;
 }

@@ -1,7 +1,5 @@
 import * as z from 'zod';
-import counter3 from './instruments/counter-3.json' with { type: 'json' };
-import sipas2017 from './instruments/sipas-2017.json' with { type: 'json' };
-import sipas2023 from './instruments/sipas-2023.json' with { type: 'json' };
+import { INSTRUMENT_DATA } from './instruments/catalog';
 
 const Text = z.object({ vi: z.string().min(1), en: z.string().min(1) });
 const ItemId = z.string().regex(/^[a-z][a-z0-9-]*\.[a-z][a-z0-9-]*$/);
@@ -14,7 +12,10 @@ export const InstrumentSchema = z
     source: z.string(),
     scale: z.object({
       satisfiedFrom: z.number().int().min(1),
-      levels: z.array(z.object({ value: z.number().int().min(1), label: Text })).min(2).max(10),
+      levels: z
+        .array(z.object({ value: z.number().int().min(1), label: Text }))
+        .min(2)
+        .max(10),
     }),
     factors: z
       .array(
@@ -37,7 +38,11 @@ export const InstrumentSchema = z
     for (const factor of instrument.factors) {
       for (const item of factor.items) {
         if (!item.id.startsWith(`${factor.id}.`)) {
-          ctx.addIssue({ code: 'custom', path: ['factors'], message: `${item.id} is not in factor ${factor.id}` });
+          ctx.addIssue({
+            code: 'custom',
+            path: ['factors'],
+            message: `${item.id} is not in factor ${factor.id}`,
+          });
         }
       }
     }
@@ -68,7 +73,15 @@ export class InstrumentRegistry {
 
   constructor(instruments: readonly unknown[]) {
     for (const raw of instruments) {
-      const instrument = InstrumentSchema.parse(raw);
+      const parsed = InstrumentSchema.safeParse(raw);
+      if (!parsed.success) {
+        const id = (raw as { id?: unknown } | null)?.id;
+        throw new Error(`instrument ${String(id)} is not valid: ${z.prettifyError(parsed.error)}`);
+      }
+      const instrument = parsed.data;
+      // One file per instrument id: a new version replaces the file (and keeps item ids whose
+      // question and scale are unchanged), so two files with one id are a mistake, not a history.
+      if (this.byId.has(instrument.id)) throw new Error(`instrument ${instrument.id} is defined twice`);
       this.byId.set(instrument.id, instrument);
       for (const factor of instrument.factors) {
         for (const item of factor.items) {
@@ -111,7 +124,8 @@ export class InstrumentRegistry {
   }
 }
 
-export const instruments = new InstrumentRegistry([sipas2023, sipas2017, counter3]);
+/** Every instrument file in shared/methodology/instruments/, validated when this module loads. */
+export const instruments = new InstrumentRegistry(INSTRUMENT_DATA);
 
 export function itemIds(instrument: Instrument): string[] {
   return instrument.factors.flatMap((factor) => factor.items.map((item) => item.id));

@@ -127,3 +127,24 @@ export function dayRange(period: string): { first: string; last: string } {
   const { first, last } = partsOf(period);
   return { first: dayRange(first).first, last: dayRange(last).last };
 }
+
+/** Every part of a period, in order: the days of a month, the months of a quarter, the quarters of a year. */
+export function partsListOf(period: string): string[] {
+  const { kind, first, last } = partsOf(period);
+  if (kind === 'day') return daysBetween(first, last);
+  const parts = [first];
+  while (parts.at(-1) !== last) {
+    const current = parts.at(-1)!;
+    // The next part is the one whose previous period is the current one.
+    parts.push(
+      kind === 'month' ? nextMonth(current) : `${current.slice(0, 4)}-Q${Number(current.slice(6)) + 1}`,
+    );
+  }
+  return parts;
+}
+
+function nextMonth(month: string): string {
+  const year = Number(month.slice(0, 4));
+  const m = Number(month.slice(5, 7));
+  return m === 12 ? `${year + 1}-01` : `${year}-${String(m + 1).padStart(2, '0')}`;
+}

@@ -51,11 +51,19 @@ export interface SnapshotPolicy {
 export const DEFAULT_POLICY: SnapshotPolicy = { minN: 30, peerMargin: 5 };
 
 function report(figure: Figure): ReportedFigure {
-  return { id: figure.id, index: round2(figure.index), n: figure.n, ci95: [round2(figure.ci95[0]), round2(figure.ci95[1])] };
+  return {
+    id: figure.id,
+    index: round2(figure.index),
+    n: figure.n,
+    ci95: [round2(figure.ci95[0]), round2(figure.ci95[1])],
+  };
 }
 
 /** Pools each unit's own histogram with all its descendants'. Units absent from the map have none. */
-export function poolSubtrees(units: readonly TreeUnit[], own: ReadonlyMap<string, Histogram>): Map<string, Histogram> {
+export function poolSubtrees(
+  units: readonly TreeUnit[],
+  own: ReadonlyMap<string, Histogram>,
+): Map<string, Histogram> {
   const pooled = new Map<string, Histogram>();
   // Deepest paths first, so every child is complete before its parent adds it.
   const deepestFirst = [...units].sort((a, b) => b.path.split('/').length - a.path.split('/').length);
@@ -89,7 +97,10 @@ export function buildSnapshots(input: {
   const { period, units, registry, policy } = input;
   const kind = requireKind(period);
   const pooled = poolSubtrees(units, input.own);
-  const computed = new Map<string, { unit: TreeUnit; figures: NonNullable<ReturnType<typeof computeIndex>> }>();
+  const computed = new Map<
+    string,
+    { unit: TreeUnit; figures: NonNullable<ReturnType<typeof computeIndex>> }
+  >();
   for (const unit of units) {
     const histogram = pooled.get(unit.id);
     const instrument = registry.get(unit.instrument);
@@ -101,7 +112,9 @@ export function buildSnapshots(input: {
   const siblingsOf = new Map<string, string[]>();
   for (const { unit } of computed.values()) {
     const key = unit.parentId ?? '';
-    siblingsOf.set(key, [...(siblingsOf.get(key) ?? []), unit.id]);
+    const ids = siblingsOf.get(key) ?? [];
+    ids.push(unit.id);
+    siblingsOf.set(key, ids);
   }
 
   const ranks = new Map<string, Rank>();
@@ -113,12 +126,33 @@ export function buildSnapshots(input: {
       return { unitId: id, index: figures.index, sufficient: figures.n >= policy.minN };
     });
     for (const [id, rank] of rankSiblings(rankable, input.previousPositions)) ranks.set(id, rank);
-    rankedOf.set(parentKey, rankable.filter((r) => r.sufficient).map((r) => r.unitId));
+    rankedOf.set(
+      parentKey,
+      rankable.filter((r) => r.sufficient).map((r) => r.unitId),
+    );
+  }
+
+  // Per parent, the sum and count of each figure over its ranked children, so each unit's peer
+  // average (its ranked siblings, itself excluded) costs one subtraction, not a pass over siblings.
+  const peerTotals = new Map<string, Map<string, { sum: number; count: number }>>();
+  for (const [parentKey, ids] of rankedOf) {
+    const totals = new Map<string, { sum: number; count: number }>();
+    for (const id of ids) {
+      const { figures } = computed.get(id)!;
+      for (const figure of [...figures.factors, ...figures.items]) {
+        const total = totals.get(figure.id) ?? { sum: 0, count: 0 };
+        total.sum += figure.index;
+        total.count += 1;
+        totals.set(figure.id, total);
+      }
+    }
+    peerTotals.set(parentKey, totals);
   }
 
   const snapshots: Snapshot[] = [];
   for (const { unit, figures } of computed.values()) {
-    const peers = (rankedOf.get(unit.parentId ?? '') ?? []).filter((id) => id !== unit.id);
+    const parentKey = unit.parentId ?? '';
+    const ranked = (rankedOf.get(parentKey) ?? []).includes(unit.id);
     snapshots.push({
       unitId: unit.id,
       parentId: unit.parentId,
@@ -134,7 +168,7 @@ export function buildSnapshots(input: {
       factors: figures.factors.map(report),
       items: figures.items.map(report),
       rank: ranks.get(unit.id) ?? null,
-      belowPeers: belowPeers(figures, peers.map((id) => computed.get(id)!.figures), policy.peerMargin),
+      belowPeers: belowPeerAverage(figures, peerTotals.get(parentKey), ranked, policy.peerMargin),
       histogram: pooled.get(unit.id)!,
     });
   }
@@ -143,13 +177,39 @@ export function buildSnapshots(input: {
 
 type Figures = NonNullable<ReturnType<typeof computeIndex>>;
 
+/**
+ * Factors, then items, more than `margin` points below the average of the same figure among the
+ * unit's ranked siblings (the unit itself taken out of the totals when it is one of them).
+ */
+function belowPeerAverage(
+  own: Figures,
+  totals: ReadonlyMap<string, { sum: number; count: number }> | undefined,
+  selfIncluded: boolean,
+  margin: number,
+): string[] {
+  if (!totals) return [];
+  return [...own.factors, ...own.items]
+    .filter((figure) => {
+      const total = totals.get(figure.id);
+      if (!total) return false;
+      const sum = selfIncluded ? total.sum - figure.index : total.sum;
+      const count = selfIncluded ? total.count - 1 : total.count;
+      return count > 0 && figure.index < sum / count - margin;
+    })
+    .map((figure) => figure.id);
+}
+
 /** Factors, then items, whose index is more than `margin` points below the average of the same figure among peers. */
 export function belowPeers(own: Figures, peers: readonly Figures[], margin: number): string[] {
   if (peers.length === 0) return [];
   const below = (mine: readonly Figure[], select: (peer: Figures) => readonly Figure[]) =>
     mine
       .filter((figure) => {
-        const peerValues = peers.flatMap((peer) => select(peer).filter((f) => f.id === figure.id).map((f) => f.index));
+        const peerValues = peers.flatMap((peer) =>
+          select(peer)
+            .filter((f) => f.id === figure.id)
+            .map((f) => f.index),
+        );
         if (peerValues.length === 0) return false;
         const average = peerValues.reduce((sum, v) => sum + v, 0) / peerValues.length;
         return figure.index < average - margin;

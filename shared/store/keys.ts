@@ -15,8 +15,8 @@
  * | 8 | a unit's snapshots of one kind (trend)    | Query     | PK=SNAP#<unitId>, SK begins_with <kind>#               |
  * | 9 | siblings' snapshots for a period (ranking)| Query GSI2| GSI2PK=SIBLINGS#<parentId>#<period>                    |
  * |10 | a nightly run's record                    | GetItem   | PK=RUN#<day>, SK=RUN                                    |
- * |11 | count a client's submissions in a window  | UpdateItem| PK=RATE#C#<salted hash>#<window start>, SK=RATE, ADD hits |
- * |12 | count a client's ratings of one unit      | UpdateItem| PK=RATE#U#<unitId>#<salted hash>#<window start>, SK=RATE, ADD hits |
+ * |11 | count a client's submissions in a window, | UpdateItem| PK=RATE#C#<salted hash>#<window start>, SK=RATE,          |
+ * |   | and its ratings of each unit (one request)|           | ADD hits, u:<unitId> if hits < limit                    |
  * |13 | a unit-day's ratings flagged for review   | Query GSI1| GSI1PK=RATINGS#<unitId>#<day>, filter attribute_exists(flagged) |
  * |20 | record an alert once (unit, rule, period) | PutItem   | PK=ALERT#<unitId>.<rule>.<period>, SK=ALERT, attribute_not_exists(PK) |
  * |21 | alerts awaiting publication (outbox)      | Query GSI1| GSI1PK=ALERTS#PENDING, GSI1SK=<createdAt>#<id> (sparse) |
@@ -74,10 +74,6 @@ export const keys = {
 
   /** The window's start is in the key, so a counter of a past window is never read again, deleted or not. */
   rateClient: (clientHash: string, windowStart: number) => ({ PK: `RATE#C#${clientHash}#${windowStart}`, SK: 'RATE' }),
-  rateClientUnit: (unitId: string, clientHash: string, windowStart: number) => ({
-    PK: `RATE#U#${unitId}#${clientHash}#${windowStart}`,
-    SK: 'RATE',
-  }),
 
   /** An alert's id is its (unit, rule, period): the key itself makes a second write of it fail. */
   alertId: (unitId: string, rule: string, period: string) => `${unitId}.${rule}.${period}`,

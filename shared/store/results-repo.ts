@@ -1,7 +1,7 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
 import type { Histogram } from '../methodology/histogram';
-import { type PeriodKind, partsOf, requireKind } from '../methodology/periods';
+import { type PeriodKind, requireKind } from '../methodology/periods';
 import type { Snapshot } from '../methodology/snapshots';
 import { batchGet, batchPut, type Db, type Item, queryAll, withAvailability } from './dynamo';
 import { keys } from './keys';
@@ -41,8 +41,27 @@ export interface OwnHistogram {
   histogram: Histogram;
 }
 
+/**
+ * Snapshots and histograms are stored as one JSON string attribute (`data`) beside their keys:
+ * nothing queries inside them, and a few hundred numbers as one string cost DynamoDB (and
+ * dynalite) one attribute to check and marshal instead of hundreds, which is most of the nightly
+ * job's write cost. Items written as plain attributes by earlier versions still parse.
+ */
 function toSnapshot(item: Item): Snapshot {
-  return SnapshotSchema.parse(item);
+  return SnapshotSchema.parse(typeof item.data === 'string' ? JSON.parse(item.data) : item);
+}
+
+function toHistogram(item: Item): Histogram {
+  return HistogramSchema.parse(typeof item.data === 'string' ? JSON.parse(item.data) : item.histogram);
+}
+
+function snapshotItem(snapshot: Snapshot): Item {
+  return {
+    type: 'snapshot',
+    unitId: snapshot.unitId,
+    period: snapshot.period,
+    data: JSON.stringify(snapshot),
+  };
 }
 
 export class ResultsRepository {
@@ -54,33 +73,24 @@ export class ResultsRepository {
       batchPut(
         this.db,
         histograms.map(({ unitId, period, histogram }) => ({
-          ...keys.histogram(unitId, requireKind(period), period),
+          ...keys.histogram(unitId, period),
           type: 'histogram',
           unitId,
           period,
-          histogram,
+          data: JSON.stringify(histogram),
         })),
       ),
     );
   }
 
-  /** A unit's own histograms of the parts of a period (the days of a month, the months of a quarter...). */
-  ownHistogramsOfParts(unitId: string, period: string): Promise<Histogram[]> {
-    const { kind, first, last } = partsOf(period);
-    return this.ownHistogramsBetween(unitId, kind, first, last);
-  }
-
-  ownHistogramsBetween(unitId: string, kind: PeriodKind, first: string, last: string): Promise<Histogram[]> {
+  /** Every unit's own histogram of one period, by unit id (one Query, a page per ~1 MB). */
+  ownHistograms(period: string): Promise<Map<string, Histogram>> {
     return withAvailability(async () => {
       const items = await queryAll(this.db, {
-        KeyConditionExpression: 'PK = :pk AND SK BETWEEN :first AND :last',
-        ExpressionAttributeValues: {
-          ':pk': keys.histogramPartition(unitId),
-          ':first': keys.histogramSortKey(kind, first),
-          ':last': keys.histogramSortKey(kind, last),
-        },
+        KeyConditionExpression: 'PK = :pk',
+        ExpressionAttributeValues: { ':pk': keys.histogramPartition(period) },
       });
-      return items.map((item) => HistogramSchema.parse(item.histogram));
+      return new Map(items.map((item) => [String(item.unitId), toHistogram(item)]));
     });
   }
 
@@ -91,8 +101,24 @@ export class ResultsRepository {
         snapshots.map((snapshot) => ({
           ...keys.snapshot(snapshot.unitId, snapshot.kind, snapshot.period),
           ...keys.snapshotSiblings(snapshot.parentId, snapshot.period, snapshot.unitId),
-          type: 'snapshot',
-          ...snapshot,
+          ...snapshotItem(snapshot),
+        })),
+      ),
+    );
+  }
+
+  /**
+   * Re-stores snapshots without their place in a sibling list: used for units merged away, whose
+   * stored results stay readable as they were computed but no longer appear among the siblings
+   * of a period that has been recomputed with the new tree.
+   */
+  unlistSnapshots(snapshots: readonly Snapshot[]): Promise<void> {
+    return withAvailability(() =>
+      batchPut(
+        this.db,
+        snapshots.map((snapshot) => ({
+          ...keys.snapshot(snapshot.unitId, snapshot.kind, snapshot.period),
+          ...snapshotItem(snapshot),
         })),
       ),
     );
@@ -101,7 +127,10 @@ export class ResultsRepository {
   getSnapshot(unitId: string, period: string): Promise<Snapshot | undefined> {
     return withAvailability(async () => {
       const { Item } = await this.db.client.send(
-        new GetCommand({ TableName: this.db.tableName, Key: keys.snapshot(unitId, requireKind(period), period) }),
+        new GetCommand({
+          TableName: this.db.tableName,
+          Key: keys.snapshot(unitId, requireKind(period), period),
+        }),
       );
       return Item ? toSnapshot(Item) : undefined;
     });
@@ -110,7 +139,12 @@ export class ResultsRepository {
   getSnapshots(unitIds: readonly string[], period: string): Promise<Snapshot[]> {
     const kind = requireKind(period);
     return withAvailability(async () =>
-      (await batchGet(this.db, unitIds.map((id) => keys.snapshot(id, kind, period)))).map(toSnapshot),
+      (
+        await batchGet(
+          this.db,
+          unitIds.map((id) => keys.snapshot(id, kind, period)),
+        )
+      ).map(toSnapshot),
     );
   }
 

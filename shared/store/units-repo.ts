@@ -12,6 +12,8 @@ const UnitItem = z.object({
   path: z.string(),
   level: z.string(),
   instrument: z.string(),
+  mergedInto: z.string().optional(),
+  mergedAt: z.string().optional(),
   createdAt: z.string(),
   updatedAt: z.string(),
 });

@@ -1,12 +1,21 @@
 import { mapConcurrent } from '../concurrency';
 import type { Unit } from '../domain';
-import { addRating, emptyHistogram, type Histogram, sumHistograms } from '../methodology/histogram';
+import { addHistogram, addRating, emptyHistogram, type Histogram } from '../methodology/histogram';
 import type { InstrumentRegistry } from '../methodology/instruments';
-import { monthOf, type PeriodKind, previousPeriod, quarterOf, yearOf } from '../methodology/periods';
-import { buildSnapshots, type SnapshotPolicy } from '../methodology/snapshots';
+import {
+  monthOf,
+  type PeriodKind,
+  partsListOf,
+  previousPeriod,
+  quarterOf,
+  requireKind,
+  yearOf,
+} from '../methodology/periods';
+import { buildSnapshots, type Snapshot, type SnapshotPolicy, type TreeUnit } from '../methodology/snapshots';
 import type { RatingsRepository } from '../store/ratings-repo';
 import type { OwnHistogram, ResultsRepository } from '../store/results-repo';
 import type { UnitsRepository } from '../store/units-repo';
+import { type AlertDeps, raiseAlerts } from './alerts';
 
 export interface AggregationDeps {
   units: UnitsRepository;
@@ -16,6 +25,8 @@ export interface AggregationDeps {
   policy: SnapshotPolicy;
   /** parallel DynamoDB requests */
   concurrency?: number;
+  /** when given, the new snapshots' alerts are recorded and published (shared/use-cases/alerts.ts) */
+  alerting?: AlertDeps;
 }
 
 export interface AggregationSummary {
@@ -26,82 +37,150 @@ export interface AggregationSummary {
   snapshots: number;
 }
 
+const DEFAULT_CONCURRENCY = 16;
+
 /**
  * Closes days (METHODOLOGY.md, "What the nightly job produces"): each unit's own ratings of each
- * day become a day histogram; the unit's own month, quarter and year histograms are summed from
- * their parts; then every period that contains one of the days gets fresh snapshots for the
- * whole tree, pooled bottom-up and ranked. Every write is an overwrite of a value computed from
- * stored data only, so a crashed or repeated run converges on the same snapshots.
+ * day become a day histogram, then every period that contains one of the days (day, month,
+ * quarter, year) is refreshed for the whole tree by refreshPeriods. Every write overwrites a value
+ * computed from stored data only, so a crashed or repeated run converges on the same snapshots.
  */
 export async function closeDays(days: readonly string[], deps: AggregationDeps): Promise<AggregationSummary> {
-  const concurrency = deps.concurrency ?? 16;
-  const tree = await deps.units.subtree('/');
+  const concurrency = deps.concurrency ?? DEFAULT_CONCURRENCY;
+  const units = await deps.units.subtree('/');
   const sortedDays = [...new Set(days)].sort();
 
   let ratings = 0;
-  const own = new Map<string, Map<string, Histogram>>();
+  const dayHistograms = new Map<string, Map<string, Histogram>>();
   for (const day of sortedDays) {
-    const dayHistograms = await readDayHistograms(tree, day, deps, concurrency);
-    own.set(day, dayHistograms);
-    for (const histogram of dayHistograms.values()) ratings += histogram.n;
+    // Every unit is read, merged ones too: their old posters still bring ratings in.
+    const histograms = await readDayHistograms(units, day, deps, concurrency);
+    dayHistograms.set(day, histograms);
+    for (const histogram of histograms.values()) ratings += histogram.n;
     await deps.results.putOwnHistograms(
-      [...dayHistograms].map(([unitId, histogram]) => ({ unitId, period: day, histogram })),
+      [...histograms].map(([unitId, histogram]) => ({ unitId, period: day, histogram })),
     );
   }
 
-  const periodsByKind: [PeriodKind, string[]][] = [
-    ['day', sortedDays],
-    ['month', unique(sortedDays.map(monthOf))],
-    ['quarter', unique(sortedDays.map(quarterOf))],
-    ['year', unique(sortedDays.map(yearOf))],
+  const periods = [
+    ...sortedDays,
+    ...unique(sortedDays.map(monthOf)),
+    ...unique(sortedDays.map(quarterOf)),
+    ...unique(sortedDays.map(yearOf)),
   ];
-  for (const [kind, periods] of periodsByKind) {
-    if (kind === 'day') continue;
-    for (const period of periods) {
-      own.set(period, await sumOwnHistograms(tree, period, deps, concurrency));
-    }
-  }
+  const { snapshots } = await refreshPeriods(periods, deps, { units, known: dayHistograms });
+  return { days: sortedDays, units: units.filter((u) => !u.mergedInto).length, ratings, periods, snapshots };
+}
+
+/**
+ * Rebuilds the snapshots of periods for the whole tree from stored own histograms, never from
+ * ratings: a month is the sum of its days, a quarter of its months, a year of its quarters, so the
+ * cost depends on units × parts, not on how many ratings there were. Months are refreshed before
+ * quarters and quarters before years, so each sums parts that are already up to date. Day
+ * histograms must exist (closeDays writes them); `known` passes ones already in memory.
+ */
+export async function refreshPeriods(
+  periods: readonly string[],
+  deps: AggregationDeps,
+  options: { units?: readonly Unit[]; known?: ReadonlyMap<string, ReadonlyMap<string, Histogram>> } = {},
+): Promise<{ snapshots: number }> {
+  const concurrency = deps.concurrency ?? DEFAULT_CONCURRENCY;
+  const units = options.units ?? (await deps.units.subtree('/'));
+  const tree = treeOf(units);
+  const order: Record<PeriodKind, number> = { day: 0, month: 1, quarter: 2, year: 3 };
+  const sorted = unique(periods).sort(
+    (a, b) => order[requireKind(a)] - order[requireKind(b)] || a.localeCompare(b),
+  );
 
   let snapshots = 0;
-  const treeUnits = tree.map(toTreeUnit);
-  for (const [, periods] of periodsByKind) {
-    for (const period of periods) {
-      const previous = await deps.results.getSnapshots(
-        tree.map((unit) => unit.id),
-        previousPeriod(period),
-      );
-      const previousPositions = new Map(
-        previous.filter((s) => s.rank).map((s) => [s.unitId, s.rank!.position] as const),
-      );
-      const built = buildSnapshots({
-        period,
-        units: treeUnits,
-        own: own.get(period)!,
-        previousPositions,
-        registry: deps.registry,
-        policy: deps.policy,
-      });
-      await deps.results.putSnapshots(built);
-      snapshots += built.length;
-    }
-  }
+  const builtByPeriod = new Map<string, Snapshot[]>();
+  for (const period of sorted) {
+    const kind = requireKind(period);
+    const own =
+      options.known?.get(period) ??
+      (kind === 'day'
+        ? await deps.results.ownHistograms(period)
+        : await sumOwnHistograms(period, deps, concurrency));
 
-  return {
-    days: sortedDays,
-    units: tree.length,
-    ratings,
-    periods: periodsByKind.flatMap(([, periods]) => periods),
-    snapshots,
+    const previous = await deps.results.getSnapshots(
+      tree.active.map((unit) => unit.id),
+      previousPeriod(period),
+    );
+    // A rank's change compares places among the same siblings: after a move, the unit's place
+    // under its old parent says nothing about its place under the new one.
+    const parentOf = new Map(tree.active.map((unit) => [unit.id, unit.parentId] as const));
+    const previousPositions = new Map(
+      previous
+        .filter((s) => s.rank && parentOf.get(s.unitId) === s.parentId)
+        .map((s) => [s.unitId, s.rank!.position] as const),
+    );
+    const built = buildSnapshots({
+      period,
+      units: tree.active,
+      own: tree.attribute(own),
+      previousPositions,
+      registry: deps.registry,
+      policy: deps.policy,
+    });
+    await deps.results.putSnapshots(built);
+    if (tree.mergedIds.length > 0) {
+      await deps.results.unlistSnapshots(await deps.results.getSnapshots(tree.mergedIds, period));
+    }
+    snapshots += built.length;
+    builtByPeriod.set(period, built);
+  }
+  // After every snapshot is stored: a failure here leaves the results complete, and the re-run
+  // that retries the alerts records none twice.
+  if (deps.alerting) await raiseAlerts(builtByPeriod, deps.alerting);
+  return { snapshots };
+}
+
+/**
+ * The tree results are computed with: units that were merged away leave it, and their own
+ * histograms count for the unit they were merged into (following a chain of merges).
+ */
+function treeOf(units: readonly Unit[]) {
+  const byId = new Map(units.map((unit) => [unit.id, unit]));
+  const resolve = (unitId: string): string => {
+    let current = unitId;
+    for (let hops = 0; hops <= units.length; hops++) {
+      const next = byId.get(current)?.mergedInto;
+      if (!next) return current;
+      current = next;
+    }
+    throw new Error(`merges starting at ${unitId} form a cycle`);
   };
+  const active: TreeUnit[] = units
+    .filter((unit) => !unit.mergedInto)
+    .map((unit) => ({
+      id: unit.id,
+      parentId: unit.parentId === null ? null : resolve(unit.parentId),
+      path: unit.path,
+      name: unit.name,
+      instrument: unit.instrument,
+    }));
+  const merged = units.filter((unit) => unit.mergedInto);
+  const attribute = (own: ReadonlyMap<string, Histogram>): Map<string, Histogram> => {
+    if (merged.length === 0) return new Map(own);
+    const result = new Map<string, Histogram>();
+    for (const [unitId, histogram] of own) {
+      const target = byId.has(unitId) ? resolve(unitId) : unitId;
+      const into = result.get(target);
+      // Copies, never the stored objects: a merged unit's histogram must not change its own record.
+      result.set(target, into ? addHistogram(into, histogram) : addHistogram(emptyHistogram(), histogram));
+    }
+    return result;
+  };
+  return { active, attribute, mergedIds: merged.map((unit) => unit.id) };
 }
 
 async function readDayHistograms(
-  tree: readonly Unit[],
+  units: readonly Unit[],
   day: string,
   deps: AggregationDeps,
   concurrency: number,
 ): Promise<Map<string, Histogram>> {
-  const histograms = await mapConcurrent(tree, concurrency, async (unit) => {
+  const histograms = await mapConcurrent(units, concurrency, async (unit) => {
     const histogram = emptyHistogram();
     for await (const page of deps.ratings.unitDayAnswers(unit.id, day)) {
       for (const rating of page) addRating(histogram, rating.instrument, rating.answers, deps.registry);
@@ -111,24 +190,27 @@ async function readDayHistograms(
   return new Map(histograms.filter(([, histogram]) => histogram.n > 0));
 }
 
+/**
+ * A period's own histograms as the sum of its parts', per unit: one Query per part (31 at most),
+ * whatever the number of units or ratings. Stored, so the next larger period can sum them.
+ */
 async function sumOwnHistograms(
-  tree: readonly Unit[],
   period: string,
   deps: AggregationDeps,
   concurrency: number,
 ): Promise<Map<string, Histogram>> {
-  const sums = await mapConcurrent(tree, concurrency, async (unit) => {
-    const parts = await deps.results.ownHistogramsOfParts(unit.id, period);
-    return [unit.id, sumHistograms(parts)] as const;
-  });
-  const nonEmpty = sums.filter(([, histogram]) => histogram.n > 0);
-  const toStore: OwnHistogram[] = nonEmpty.map(([unitId, histogram]) => ({ unitId, period, histogram }));
+  const parts = await mapConcurrent(partsListOf(period), concurrency, (part) =>
+    deps.results.ownHistograms(part),
+  );
+  const sums = new Map<string, Histogram>();
+  for (const part of parts) {
+    for (const [unitId, histogram] of part) {
+      sums.set(unitId, addHistogram(sums.get(unitId) ?? emptyHistogram(), histogram));
+    }
+  }
+  const toStore: OwnHistogram[] = [...sums].map(([unitId, histogram]) => ({ unitId, period, histogram }));
   await deps.results.putOwnHistograms(toStore);
-  return new Map(nonEmpty);
-}
-
-function toTreeUnit(unit: Unit) {
-  return { id: unit.id, parentId: unit.parentId, path: unit.path, name: unit.name, instrument: unit.instrument };
+  return sums;
 }
 
 function unique(values: readonly string[]): string[] {

@@ -1,6 +1,6 @@
 import type { UnitInput } from '../api/schemas';
 import { isWithin, pathOf, type Unit } from '../domain';
-import { ForbiddenError, ValidationError } from '../errors';
+import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../errors';
 import { DEFAULT_INSTRUMENT_ID, type InstrumentRegistry } from '../methodology/instruments';
 import type { UnitsRepository } from '../store/units-repo';
 
@@ -23,14 +23,17 @@ export async function putUnit(
   deps: UnitDeps,
 ): Promise<{ unit: Unit; created: boolean }> {
   const existing = await deps.units.get(unitId);
-  if (existing && !isWithin(existing.path, scopePath)) throw new ForbiddenError('this unit is outside your area');
+  if (existing && !isWithin(existing.path, scopePath))
+    throw new ForbiddenError('this unit is outside your area');
   const parentId = input.parentId === undefined ? (existing?.parentId ?? null) : input.parentId;
   let parentPath: string | null = null;
   if (parentId !== null) {
     if (parentId === unitId) throw invalid('parentId', 'a unit cannot be its own parent');
     const parent = await deps.units.get(parentId);
     if (!parent) throw invalid('parentId', `no unit ${parentId}`);
-    if (existing && isWithin(parent.path, existing.path)) throw invalid('parentId', 'cannot move a unit below itself');
+    if (parent.mergedInto) throw invalid('parentId', `${parentId} was merged into ${parent.mergedInto}`);
+    if (existing && isWithin(parent.path, existing.path))
+      throw invalid('parentId', 'cannot move a unit below itself');
     parentPath = parent.path;
   }
   const path = pathOf(parentPath, unitId);
@@ -50,13 +53,18 @@ export async function putUnit(
     path,
     level: input.level,
     instrument,
+    ...(existing?.mergedInto ? { mergedInto: existing.mergedInto, mergedAt: existing.mergedAt } : {}),
     createdAt: existing?.createdAt ?? now,
     updatedAt: now,
   };
   if (existing && existing.path !== path) {
     const descendants = (await deps.units.subtree(existing.path)).filter((u) => u.id !== unitId);
     for (const descendant of descendants) {
-      await deps.units.put({ ...descendant, path: path + descendant.path.slice(existing.path.length), updatedAt: now });
+      await deps.units.put({
+        ...descendant,
+        path: path + descendant.path.slice(existing.path.length),
+        updatedAt: now,
+      });
     }
   }
   await deps.units.put(unit);
@@ -67,7 +75,11 @@ function invalid(field: string, message: string) {
   return new ValidationError(`${field}: ${message}`, [{ field, message }]);
 }
 
-export async function listUnits(parentId: string | undefined, scopePath: string, deps: UnitDeps): Promise<Unit[]> {
+export async function listUnits(
+  parentId: string | undefined,
+  scopePath: string,
+  deps: UnitDeps,
+): Promise<Unit[]> {
   if (parentId === undefined) {
     if (scopePath === '/') return deps.units.children(null);
     const ownId = scopePath.split('/').filter(Boolean).at(-1)!;
@@ -75,6 +87,47 @@ export async function listUnits(parentId: string | undefined, scopePath: string,
     return own ? [own] : [];
   }
   const parent = await deps.units.get(parentId);
-  if (!parent || !isWithin(parent.path, scopePath)) throw new ForbiddenError('this unit is outside your area');
+  if (!parent || !isWithin(parent.path, scopePath))
+    throw new ForbiddenError('this unit is outside your area');
   return deps.units.children(parentId);
+}
+
+/**
+ * Merges a unit into another (POST /v1/units/{unitId}/merge), as communes were merged on
+ * 1 July 2025. Nothing already computed is rewritten: the merged unit keeps its ratings (its old
+ * QR posters keep working), its stored snapshots and its own histograms, which are facts about
+ * its ratings, not about the tree. From the next recompute on, results use the new tree: the
+ * merged unit gets no snapshot and no rank, and its ratings of any period count for the unit it
+ * was merged into (and so for that unit's ancestors). A unit with children cannot be merged:
+ * move or merge them first, so no subtree is left without a place in the tree. Repeating the same
+ * merge is a no-op.
+ */
+export async function mergeUnit(
+  unitId: string,
+  into: string,
+  scopePath: string,
+  deps: UnitDeps,
+): Promise<Unit> {
+  if (into === unitId) throw invalid('into', 'a unit cannot be merged into itself');
+  const unit = await deps.units.get(unitId);
+  if (!unit) throw new NotFoundError(`no unit ${unitId}`);
+  if (!isWithin(unit.path, scopePath)) throw new ForbiddenError('this unit is outside your area');
+  if (unit.mergedInto === into) return unit;
+  if (unit.mergedInto) throw new ConflictError(`${unitId} was already merged into ${unit.mergedInto}`);
+  const target = await deps.units.get(into);
+  if (!target) throw invalid('into', `no unit ${into}`);
+  if (!isWithin(target.path, scopePath))
+    throw new ForbiddenError('the unit to merge into is outside your area');
+  if (target.mergedInto) throw invalid('into', `${into} was itself merged into ${target.mergedInto}`);
+  if (isWithin(target.path, unit.path)) throw invalid('into', 'cannot merge a unit into its own subtree');
+  const children = (await deps.units.children(unitId)).filter((child) => !child.mergedInto);
+  if (children.length > 0) {
+    throw new ConflictError(
+      `${unitId} still has units below it (${children.map((c) => c.id).join(', ')}): move or merge them first`,
+    );
+  }
+  const now = deps.clock().toISOString();
+  const merged: Unit = { ...unit, mergedInto: into, mergedAt: now, updatedAt: now };
+  await deps.units.put(merged);
+  return merged;
 }

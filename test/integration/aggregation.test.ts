@@ -1,0 +1,271 @@
+import fc from 'fast-check';
+import { beforeEach, describe, expect, it } from 'vitest';
+import type { Deps } from '../../shared/deps';
+import type { Rating } from '../../shared/domain';
+import { PERIOD_KINDS, periodsContaining, vietnamDay } from '../../shared/methodology/periods';
+import type { Snapshot } from '../../shared/methodology/snapshots';
+import { closeDays } from '../../shared/use-cases/close-days';
+import { importRatings } from '../../shared/use-cases/ratings';
+import { readRankings } from '../../shared/use-cases/results';
+import { mergeUnit, putUnit } from '../../shared/use-cases/units';
+import { createTestDeps } from '../support/harness';
+
+let sequence = 0;
+
+/** Stores one sipas-2023 rating received at noon (Vietnam time) of `day`. */
+async function rate(deps: Deps, unitId: string, day: string, answers: Record<string, number>): Promise<void> {
+  sequence += 1;
+  const receivedAt = `${day}T05:00:00.000Z`;
+  const rating: Rating = {
+    id: `r${String(sequence).padStart(8, '0')}`,
+    submissionId: `sub-${sequence}-${unitId}`,
+    unitId,
+    receivedAt,
+    day: vietnamDay(receivedAt),
+    instrument: 'sipas-2023',
+    instrumentVersion: 1,
+    answers,
+    lang: 'vi',
+    source: 'survey',
+  };
+  await deps.ratings.store(rating);
+}
+
+async function rateAll(deps: Deps, unitId: string, day: string, levels: number[]): Promise<void> {
+  for (const level of levels) await rate(deps, unitId, day, { 'staff.polite': level });
+}
+
+async function unit(deps: Deps, id: string, parentId: string | null, level = 'ward') {
+  await putUnit(id, { name: `Unit ${id}`, level, parentId }, '/', deps);
+}
+
+const summary = (s: Snapshot | undefined) =>
+  s && { n: s.n, index: s.index, sufficient: s.sufficient, rank: s.rank, parentId: s.parentId, path: s.path };
+
+describe('closing days on dynalite', () => {
+  let deps: Deps;
+
+  beforeEach(async () => {
+    deps = await createTestDeps({ policy: { minN: 3, peerMargin: 5 } });
+    await unit(deps, 'hn', null, 'city');
+    for (const ward of ['a', 'b', 'c', 'd', 'e']) await unit(deps, ward, 'hn');
+    // staff.polite only, so each ward's index is its share of 4s and 5s:
+    await rateAll(deps, 'a', '2026-03-10', [5, 5, 5]); // 3/3 = 100
+    await rateAll(deps, 'b', '2026-03-10', [5, 5, 2]); // 2/3 = 66.67
+    await rateAll(deps, 'c', '2026-03-10', [4, 4, 1]); // 2/3 = 66.67, tied with b
+    await rateAll(deps, 'd', '2026-03-10', [1, 1, 1]); // 0/3 = 0
+    await rateAll(deps, 'e', '2026-03-10', [5, 5]); // 2/2 = 100, but n = 2 < 3
+  });
+
+  it('pools the subtree, ranks sufficient siblings with ties, and reports the small unit unranked', async () => {
+    const result = await closeDays(['2026-03-10'], deps);
+    expect(result).toMatchObject({
+      ratings: 14,
+      units: 6,
+      periods: ['2026-03-10', '2026-03', '2026-Q1', '2026'],
+    });
+    const day = await deps.results.getSnapshots(['hn', 'a', 'b', 'c', 'd', 'e'], '2026-03-10');
+    const by = new Map(day.map((s) => [s.unitId, s]));
+    // City: 3 + 2 + 2 + 0 + 2 = 9 satisfied of 14 answers = 64.2857 → 64.29; a root is not ranked.
+    expect(summary(by.get('hn'))).toMatchObject({ n: 14, index: 64.29, sufficient: true, rank: null });
+    expect(by.get('a')!.rank).toEqual({ position: 1, of: 4, change: null });
+    expect(by.get('b')!.rank).toEqual({ position: 2, of: 4, change: null });
+    expect(by.get('c')!.rank).toEqual({ position: 2, of: 4, change: null });
+    expect(by.get('d')!.rank).toEqual({ position: 4, of: 4, change: null });
+    expect(summary(by.get('e'))).toMatchObject({ n: 2, index: 100, sufficient: false, rank: null });
+    // d: 0 against its ranked peers' (100 + 66.67 + 66.67)/3 = 77.78, far more than 5 points below.
+    expect(by.get('d')!.belowPeers).toEqual(['staff', 'staff.polite']);
+    expect(by.get('a')!.belowPeers).toEqual([]);
+    // Every period that contains the day, for the unit and its ancestors, with the same one-day figures.
+    for (const period of ['2026-03', '2026-Q1', '2026']) {
+      expect(summary(await deps.results.getSnapshot('hn', period))).toMatchObject({ n: 14, index: 64.29 });
+      expect((await deps.results.getSnapshot('c', period))!.rank).toEqual({
+        position: 2,
+        of: 4,
+        change: null,
+      });
+    }
+    expect(await deps.results.getSnapshot('hn', '2026-02')).toBeUndefined();
+    const rankings = await readRankings('hn', '2026-03-10', deps.results);
+    expect(rankings.units.map((u) => [u.unitId, u.position])).toEqual([
+      ['a', 1],
+      ['b', 2],
+      ['c', 2],
+      ['d', 4],
+    ]);
+  });
+
+  it('adds a later day into the month from histograms, and reports rank changes within the kind', async () => {
+    await closeDays(['2026-03-10'], deps);
+    await rateAll(deps, 'a', '2026-03-11', [1, 1, 1]);
+    await closeDays(['2026-03-11'], deps);
+    // a in March: 3 of 6 = 50. Month ranks: b 66.67, c 66.67 tie 1st; a 3rd; d 4th.
+    const month = new Map(
+      (await deps.results.getSnapshots(['hn', 'a', 'b', 'c', 'd'], '2026-03')).map((s) => [s.unitId, s]),
+    );
+    expect(summary(month.get('a'))).toMatchObject({
+      n: 6,
+      index: 50,
+      rank: { position: 3, of: 4, change: null },
+    });
+    expect(month.get('b')!.rank!.position).toBe(1);
+    expect(month.get('c')!.rank!.position).toBe(1);
+    // The city in March: 9 + 0 satisfied of 17 = 52.94.
+    expect(summary(month.get('hn'))).toMatchObject({ n: 17, index: 52.94 });
+    // The day: only a rated on the 11th, 0/3; it was 1st on the 10th and is 1st of 1 now: change 0.
+    expect((await deps.results.getSnapshot('a', '2026-03-11'))!.rank).toEqual({
+      position: 1,
+      of: 1,
+      change: 0,
+    });
+    // The 10th is untouched by closing the 11th.
+    expect((await deps.results.getSnapshot('a', '2026-03-10'))!.index).toBe(100);
+  });
+
+  it('gives identical snapshots when a range is closed again', async () => {
+    await rateAll(deps, 'b', '2026-04-02', [4, 3, 5, 1]);
+    const periods = ['2026-03-10', '2026-04-02', '2026-03', '2026-04', '2026-Q1', '2026-Q2', '2026'];
+    const ids = ['hn', 'a', 'b', 'c', 'd', 'e'];
+    const read = async () =>
+      Promise.all(periods.map(async (p) => sortById(await deps.results.getSnapshots(ids, p))));
+    await closeDays(['2026-03-10', '2026-04-02'], deps);
+    const first = await read();
+    await closeDays(['2026-04-02', '2026-03-10'], deps);
+    expect(await read()).toEqual(first);
+  });
+
+  it('keeps past snapshots on the old tree after a move, and uses the new tree on recompute', async () => {
+    await closeDays(['2026-03-10'], deps);
+    await rateAll(deps, 'b', '2026-03-11', [5, 5, 5]);
+    await closeDays(['2026-03-11'], deps);
+    await unit(deps, 'district', 'hn', 'district');
+    await unit(deps, 'b', 'district');
+    await closeDays(['2026-03-11'], deps);
+    // The 10th was computed with b under hn and stays so.
+    expect(summary(await deps.results.getSnapshot('b', '2026-03-10'))).toMatchObject({
+      parentId: 'hn',
+      path: '/hn/b/',
+    });
+    // The 11th and March are recomputed under the new parent; a place among new siblings is no change.
+    const b11 = await deps.results.getSnapshot('b', '2026-03-11');
+    expect(summary(b11)).toMatchObject({
+      parentId: 'district',
+      path: '/hn/district/b/',
+      rank: { position: 1, of: 1, change: null },
+    });
+    // The district pools b: March 2 + 3 = 5 of 6 = 83.33; the city still pools everything: 12 of 17 = 70.59.
+    expect(summary(await deps.results.getSnapshot('district', '2026-03'))).toMatchObject({
+      n: 6,
+      index: 83.33,
+    });
+    expect(summary(await deps.results.getSnapshot('hn', '2026-03'))).toMatchObject({ n: 17, index: 70.59 });
+    expect((await readRankings('hn', '2026-03', deps.results)).units.map((u) => u.unitId)).toEqual([
+      'a',
+      'district',
+      'c',
+      'd',
+    ]);
+  });
+
+  it('merges a unit: history stays, a recompute counts its ratings for the unit it joined', async () => {
+    await closeDays(['2026-03-10'], deps);
+    const before = await deps.results.getSnapshot('c', '2026-03-10');
+    await mergeUnit('c', 'b', '/', deps);
+    // A rating through c's old poster after the merge still counts, for b.
+    await rateAll(deps, 'c', '2026-03-12', [5]);
+    await closeDays(['2026-03-10', '2026-03-12'], deps);
+    // c's stored results are the ones computed before the merge, unchanged.
+    expect(await deps.results.getSnapshot('c', '2026-03-10')).toEqual(before);
+    expect(await deps.results.getSnapshot('c', '2026-03-12')).toBeUndefined();
+    // b on the 10th pools b and c: 5,5,2,4,4,1 → 4 of 6 = 66.67; in March, + the 5 → 5 of 7 = 71.43.
+    expect(summary(await deps.results.getSnapshot('b', '2026-03-10'))).toMatchObject({ n: 6, index: 66.67 });
+    expect(summary(await deps.results.getSnapshot('b', '2026-03'))).toMatchObject({ n: 7, index: 71.43 });
+    // The city keeps every rating; the ranking of the recomputed day no longer lists c: a 1, b 2, d 3.
+    expect(summary(await deps.results.getSnapshot('hn', '2026-03-10'))).toMatchObject({
+      n: 14,
+      index: 64.29,
+    });
+    expect(
+      (await readRankings('hn', '2026-03-10', deps.results)).units.map((u) => [u.unitId, u.position]),
+    ).toEqual([
+      ['a', 1],
+      ['b', 2],
+      ['d', 3],
+    ]);
+  });
+
+  it('refuses merges that would lose a subtree or make a cycle, writing nothing', async () => {
+    await unit(deps, 'counter', 'a', 'counter');
+    await expect(mergeUnit('a', 'b', '/', deps)).rejects.toThrow(/move or merge them first/);
+    await expect(mergeUnit('b', 'b', '/', deps)).rejects.toThrow(/into itself/);
+    await expect(mergeUnit('hn', 'a', '/', deps)).rejects.toThrow();
+    await expect(mergeUnit('b', 'nowhere', '/', deps)).rejects.toThrow(/no unit nowhere/);
+    await mergeUnit('c', 'b', '/', deps);
+    await expect(mergeUnit('d', 'c', '/', deps)).rejects.toThrow(/was itself merged/);
+    await expect(putUnit('x', { name: 'x', level: 'ward', parentId: 'c' }, '/', deps)).rejects.toThrow(
+      /merged into b/,
+    );
+    expect((await deps.units.get('a'))!.mergedInto).toBeUndefined();
+    expect(await deps.units.get('x')).toBeUndefined();
+  });
+});
+
+describe('the Vietnam day boundary, through import and the nightly job', () => {
+  it('counts 16:59:59Z on 31 March in Q1 and 17:00:00Z in Q2', async () => {
+    const deps = await createTestDeps({ clock: () => new Date('2026-05-01T00:00:00Z') });
+    await unit(deps, 'hn', null, 'city');
+    const outcome = await importRatings(
+      [
+        { unitId: 'hn', receivedAt: '2026-03-31T16:59:59Z', answers: { 'staff.polite': 5 } },
+        { unitId: 'hn', receivedAt: '2026-03-31T17:00:00Z', answers: { 'staff.polite': 1 } },
+      ],
+      '/',
+      deps,
+    );
+    expect(outcome.accepted).toBe(2);
+    await closeDays(['2026-03-31', '2026-04-01'], deps);
+    const at = async (period: string) => summary(await deps.results.getSnapshot('hn', period));
+    expect(await at('2026-03-31')).toMatchObject({ n: 1, index: 100 });
+    expect(await at('2026-04-01')).toMatchObject({ n: 1, index: 0 });
+    expect(await at('2026-Q1')).toMatchObject({ n: 1, index: 100 });
+    expect(await at('2026-Q2')).toMatchObject({ n: 1, index: 0 });
+    expect(await at('2026')).toMatchObject({ n: 2, index: 50 });
+  });
+});
+
+describe('re-running the nightly job (property)', () => {
+  it('writes identical snapshots for any ratings', async () => {
+    const day = fc.constantFrom('2026-06-29', '2026-06-30', '2026-07-01');
+    const rating = fc.tuple(
+      fc.constantFrom('p', 'q', 'r'),
+      day,
+      fc.integer({ min: 1, max: 5 }),
+      fc.integer({ min: 0, max: 5 }),
+    );
+    await fc.assert(
+      fc.asyncProperty(fc.array(rating, { minLength: 1, maxLength: 25 }), async (ratings) => {
+        const deps = await createTestDeps({ policy: { minN: 2, peerMargin: 5 } });
+        await unit(deps, 'root', null, 'city');
+        for (const id of ['p', 'q']) await unit(deps, id, 'root');
+        await unit(deps, 'r', 'q', 'counter');
+        for (const [unitId, d, polite, rules] of ratings)
+          await rate(deps, unitId, d, { 'staff.polite': polite, 'staff.rules': rules });
+        const days = [...new Set(ratings.map(([, d]) => d))];
+        const periods = [...new Set(days.flatMap((d) => PERIOD_KINDS.map((k) => periodsContaining(d)[k])))];
+        const read = () =>
+          Promise.all(
+            periods.map(async (p) => sortById(await deps.results.getSnapshots(['root', 'p', 'q', 'r'], p))),
+          );
+        await closeDays(days, deps);
+        const first = await read();
+        await closeDays([...days].reverse(), deps);
+        expect(await read()).toEqual(first);
+      }),
+      { numRuns: 6 },
+    );
+  });
+});
+
+function sortById(snapshots: Snapshot[]): Snapshot[] {
+  return [...snapshots].sort((a, b) => a.unitId.localeCompare(b.unitId));
+}
