@@ -1,3 +1,4 @@
+import type { AlertThresholds } from './alerts/rules';
 import type { Answers } from './methodology/histogram';
 
 /** A unit of the administrative tree: a city, a department, a ward or commune, a counter. */
@@ -17,6 +18,8 @@ export interface Unit {
    * unit it was merged into from the next recompute on (docs/methodology.md, "Tree changes").
    */
   mergedInto?: string;
+  /** this unit's own alert thresholds, over the city defaults (docs/alerts.md) */
+  alertThresholds?: Partial<AlertThresholds>;
   mergedAt?: string;
   createdAt: string;
   updatedAt: string;

@@ -59,12 +59,27 @@ export const ImportResult = z.object({
   rejected: z.array(z.object({ index: z.number().int(), error: z.string() })),
 });
 
+/** Overrides of the city's alert thresholds for one unit; any subset (docs/alerts.md). */
+export const AlertThresholdsInput = z
+  .strictObject({
+    target: z.number().min(0).max(100),
+    dropPoints: z.number().positive().max(100),
+    rankPlaces: z.number().int().positive(),
+    peerPoints: z.number().positive().max(100),
+    spikeRatio: z.number().gt(1),
+    spikeMinRatings: z.number().int().positive(),
+    spikeMinTrailingRatings: z.number().int().positive(),
+  })
+  .partial();
+
 export const UnitInput = z.strictObject({
   name: z.string().trim().min(1).max(200),
   nameEn: z.string().trim().min(1).max(200).optional(),
   parentId: UnitId.nullable().optional(),
   level: z.string().trim().min(1).max(40),
   instrument: z.string().min(1).max(40).optional(),
+  /** null clears the unit's overrides; left out keeps them */
+  alertThresholds: AlertThresholdsInput.nullable().optional(),
 });
 export type UnitInput = z.output<typeof UnitInput>;
 
@@ -78,6 +93,7 @@ export const UnitOutput = z.object({
   instrument: z.string(),
   mergedInto: z.string().optional(),
   mergedAt: z.string().optional(),
+  alertThresholds: AlertThresholdsInput.optional(),
   createdAt: z.string(),
   updatedAt: z.string(),
 });

@@ -1,5 +1,6 @@
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
+import { AlertThresholdsInput } from '../api/schemas';
 import type { Unit } from '../domain';
 import { type Db, type Item, queryAll, withAvailability } from './dynamo';
 import { keys } from './keys';
@@ -14,6 +15,7 @@ const UnitItem = z.object({
   instrument: z.string(),
   mergedInto: z.string().optional(),
   mergedAt: z.string().optional(),
+  alertThresholds: AlertThresholdsInput.optional(),
   createdAt: z.string(),
   updatedAt: z.string(),
 });

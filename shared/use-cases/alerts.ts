@@ -67,10 +67,7 @@ export async function raiseAlerts(
   deps: AlertDeps,
 ): Promise<AlertRunSummary> {
   const overrides = new Map(
-    (await deps.units.subtree('/')).map((unit) => [
-      unit.id,
-      (unit as { alertThresholds?: Partial<AlertThresholds> }).alertThresholds,
-    ]),
+    (await deps.units.subtree('/')).map((unit) => [unit.id, unit.alertThresholds]),
   );
   const scaleOf = (itemId: string) => deps.registry.itemScale(itemId);
   const raised: RaisedAlert[] = [];

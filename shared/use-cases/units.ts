@@ -45,6 +45,7 @@ export async function putUnit(
     throw invalid('instrument', `unknown instrument; known: ${deps.registry.ids().join(', ')}`);
   }
   const now = deps.clock().toISOString();
+  const alertThresholds = input.alertThresholds === undefined ? existing?.alertThresholds : (input.alertThresholds ?? undefined);
   const unit: Unit = {
     id: unitId,
     name: input.name,
@@ -54,6 +55,7 @@ export async function putUnit(
     level: input.level,
     instrument,
     ...(existing?.mergedInto ? { mergedInto: existing.mergedInto, mergedAt: existing.mergedAt } : {}),
+    ...(alertThresholds ? { alertThresholds } : {}),
     createdAt: existing?.createdAt ?? now,
     updatedAt: now,
   };

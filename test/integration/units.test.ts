@@ -59,6 +59,19 @@ describe('units', () => {
     expect(loop.body.error.details[0].field).toBe('parentId');
   });
 
+  it('keeps a unit’s own alert thresholds until they are cleared', async () => {
+    const base = { name: 'Tây Hồ', level: 'ward', parentId: 'hn' };
+    expect((await put('tay-ho', { ...base, alertThresholds: { target: 90, rankPlaces: 3 } })).body.alertThresholds).toEqual({
+      target: 90,
+      rankPlaces: 3,
+    });
+    expect((await put('tay-ho', { ...base, name: 'Phường Tây Hồ' })).body.alertThresholds).toEqual({ target: 90, rankPlaces: 3 });
+    expect((await put('tay-ho', { ...base, alertThresholds: null })).body.alertThresholds).toBeUndefined();
+    const invalid = await put('tay-ho', { ...base, alertThresholds: { target: 120 } });
+    expect(invalid.status).toBe(400);
+    expect(invalid.body.error.details[0].field).toBe('alertThresholds.target');
+  });
+
   it('refuses an unknown instrument, naming the field', async () => {
     const response = await put('x-1', { name: 'X', level: 'ward', parentId: 'hn', instrument: 'sipas-1999' });
     expect(response.status).toBe(400);

@@ -5,7 +5,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { inject } from 'vitest';
 import { ensureTable, type Runtime, startRuntime } from '../../infra/local/runtime';
 import { loadConfig } from '../../shared/config';
-import { createDeps, type Deps } from '../../shared/deps';
+import { createAlertDeps, createDeps, type Deps } from '../../shared/deps';
 import type { QrKeys } from '../../shared/qr/codes';
 import { QrKeysSchema } from '../../shared/qr/codes';
 
@@ -32,7 +32,12 @@ export async function createTestDeps(overrides: Partial<Deps> = {}): Promise<Dep
   const tableName = uniqueTableName();
   await ensureTable(new DynamoDBClient({ endpoint: inject('dynamoEndpoint') }), tableName);
   const config = loadConfig({ TABLE_NAME: tableName, STAGE: 'test' } as NodeJS.ProcessEnv);
-  return { ...createDeps(config), qrKeys: async () => TEST_QR_KEYS, ...overrides };
+  const deps = createDeps(config);
+  // The alerts outbox keeps its own clock: a test's fixed clock must reach it too.
+  const alerting = overrides.clock
+    ? createAlertDeps(config, deps.db, deps.topic, overrides.clock)
+    : deps.alerting;
+  return { ...deps, alerting, qrKeys: async () => TEST_QR_KEYS, ...overrides };
 }
 
 /**
