@@ -1,24 +1,12 @@
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
-import { AlertThresholdsInput } from '../api/schemas';
+import { UnitOutput } from '../api/schemas';
 import type { Unit } from '../domain';
 import { type Db, type Item, queryAll, withAvailability } from './dynamo';
 import { keys } from './keys';
 
-const UnitItem = z.object({
-  id: z.string(),
-  name: z.string(),
-  nameEn: z.string().optional(),
-  parentId: z.string().nullable(),
-  path: z.string(),
-  level: z.string(),
-  instrument: z.string(),
-  mergedInto: z.string().optional(),
-  mergedAt: z.string().optional(),
-  alertThresholds: AlertThresholdsInput.optional(),
-  createdAt: z.string(),
-  updatedAt: z.string(),
-});
+// The stored unit is exactly the unit the API serves.
+const UnitItem = UnitOutput;
 
 function toUnit(item: Item): Unit {
   return UnitItem.parse(item);

@@ -9,6 +9,7 @@ import type { ReportedFigure, Snapshot } from '../methodology/snapshots';
 import type { RatingsRepository } from '../store/ratings-repo';
 import type { ResultsRepository } from '../store/results-repo';
 import type { UnitsRepository } from '../store/units-repo';
+import { publicSnapshot } from './results';
 
 /**
  * The officials' and the public's read views. Every figure comes from the nightly snapshots: each
@@ -31,17 +32,8 @@ export interface UnitSummary {
   level: string;
 }
 
-export interface ServedSnapshot {
-  period: string;
-  n: number;
-  index: number;
-  ci95: [number, number];
-  sufficient: boolean;
-  factors: ReportedFigure[];
-  items: ReportedFigure[];
-  rank: { position: number; of: number; change: number | null } | null;
-  belowPeers: string[];
-}
+/** A snapshot as the public and officials are served it: without the stored tree and histogram. */
+export type ServedSnapshot = ReturnType<typeof publicSnapshot>;
 
 export interface ChildRow {
   unitId: string;
@@ -95,20 +87,6 @@ export function summaryOf(unit: Unit): UnitSummary {
     parentId: unit.parentId,
     path: unit.path,
     level: unit.level,
-  };
-}
-
-function served(snapshot: Snapshot): ServedSnapshot {
-  return {
-    period: snapshot.period,
-    n: snapshot.n,
-    index: snapshot.index,
-    ci95: snapshot.ci95,
-    sufficient: snapshot.sufficient,
-    factors: snapshot.factors,
-    items: snapshot.items,
-    rank: snapshot.rank,
-    belowPeers: snapshot.belowPeers,
   };
 }
 
@@ -189,7 +167,7 @@ export async function dashboardView(unit: Unit, period: string, deps: ViewDeps):
     period,
     kind,
     minN: deps.policy.minN,
-    snapshot: snapshot ? served(snapshot) : null,
+    snapshot: snapshot ? publicSnapshot(snapshot) : null,
     peers: peerAverages(unit.id, siblings),
     children,
     trend,
@@ -314,7 +292,7 @@ export async function readPublicResults(
   return {
     unit: summaryOf(unit),
     period: chosen,
-    snapshot: snapshot ? served(snapshot) : null,
+    snapshot: snapshot ? publicSnapshot(snapshot) : null,
     peers: peerAverages(unit.id, siblings),
     trend,
     minN: deps.policy.minN,
