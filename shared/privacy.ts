@@ -1,10 +1,14 @@
 /**
  * Citizens sometimes type a phone number or their 12-digit citizen ID into a comment. Neither may
- * be stored: any run of 9 or more digits (allowing the spaces, dots and dashes people type between
- * groups, and a leading +) is masked before the comment is written.
+ * be stored: any run of 9 or more digits is masked before the comment is written. People group
+ * digits in many ways ("0912 345 678", "0912.345.678", "(028) 3823 4567", "+84 - 912 - 345 678"),
+ * so up to three spaces, dots, dashes or brackets may stand between two digits; digits are any
+ * script's (a phone keyboard may type full-width ones). Nine digits is below every Vietnamese
+ * phone number (10 digits, or 9 after +84) and above the amounts people write ("1.500.000 đồng").
  */
-const LONG_NUMBER = /\+?\d(?:[\s.-]?\d){8,}/g;
+const LONG_NUMBER = /\+?\p{Nd}(?:[\s.\-()]{0,3}\p{Nd}){8,}/gu;
+const NOT_DIGIT = /\P{Nd}/gu;
 
 export function maskPersonalNumbers(text: string): string {
-  return text.replace(LONG_NUMBER, (match) => '•'.repeat(Math.min(match.replace(/\D/g, '').length, 12)));
+  return text.replace(LONG_NUMBER, (match) => '•'.repeat(Math.min(match.replace(NOT_DIGIT, '').length, 12)));
 }

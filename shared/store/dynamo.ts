@@ -19,7 +19,13 @@ export interface Db {
 export function createDb(tableName: string, client?: DynamoDBClient): Db {
   // The endpoint comes from the SDK's own AWS_ENDPOINT_URL_DYNAMODB in the local runtime; the
   // SDK retries throttling itself, and a few attempts keep a dead endpoint from hanging a request.
-  const base = client ?? new DynamoDBClient({ maxAttempts: 3 });
+  // The SDK's default handler has no timeouts: an endpoint that accepts the connection and never
+  // answers would hold a request until the Lambda dies (a 500 at the gateway). With these, the
+  // request fails as TimeoutError, which withAvailability turns into a 503 with Retry-After.
+  // (Without throwOnRequestTimeout this SDK only logs a warning when requestTimeout passes.)
+  const base =
+    client ??
+    new DynamoDBClient({ maxAttempts: 3, requestHandler: { connectionTimeout: 1_000, requestTimeout: 5_000, throwOnRequestTimeout: true } });
   return {
     client: DynamoDBDocumentClient.from(base, { marshallOptions: { removeUndefinedValues: true } }),
     tableName,

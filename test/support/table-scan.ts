@@ -1,0 +1,46 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
+
+export type ScannedItem = Record<string, unknown>;
+
+/**
+ * Every item of a table, page by page. Only tests scan: the application never does (DESIGN.md),
+ * but a test that promises "nothing was written" must look at everything, not at one pattern.
+ */
+export async function scanAll(endpoint: string, tableName: string): Promise<ScannedItem[]> {
+  const client = DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint }));
+  const items: ScannedItem[] = [];
+  let ExclusiveStartKey: Record<string, unknown> | undefined;
+  do {
+    const page = await client.send(new ScanCommand({ TableName: tableName, ExclusiveStartKey }));
+    items.push(...((page.Items ?? []) as ScannedItem[]));
+    ExclusiveStartKey = page.LastEvaluatedKey;
+  } while (ExclusiveStartKey);
+  client.destroy();
+  return items;
+}
+
+/**
+ * Items that record something (units, ratings, results), leaving out rate-limit counters: those
+ * must count refused attempts too, or a client could probe codes without ever being slowed.
+ */
+export function recordItems(items: readonly ScannedItem[]): ScannedItem[] {
+  return items.filter((item) => item.type !== 'rate');
+}
+
+/** A stable fingerprint of a set of items, for "nothing changed" comparisons. */
+export function fingerprint(items: readonly ScannedItem[]): string[] {
+  return items.map((item) => JSON.stringify(sortKeys(item))).sort();
+}
+
+function sortKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sortKeys);
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(
+      Object.keys(value)
+        .sort()
+        .map((key) => [key, sortKeys((value as Record<string, unknown>)[key])]),
+    );
+  }
+  return value;
+}
