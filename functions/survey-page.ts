@@ -1,4 +1,4 @@
-import { createDeps, type Deps } from '../shared/deps';
+import { type CoreDeps, createCoreDeps } from '../shared/core-deps';
 import { pathParam } from '../shared/http/body';
 import { httpHandler } from '../shared/http/middy';
 import { html } from '../shared/http/responses';
@@ -9,7 +9,8 @@ import { langOf } from '../shared/web/i18n';
 import { renderThanksPage } from '../shared/web/pages';
 import { renderSurveyPage } from '../shared/web/survey-page';
 
-export function makeHandler(deps: Deps) {
+/** The citizen's core dependencies only (shared/core-deps.ts), like the rating function. */
+export function makeHandler(deps: CoreDeps) {
   return httpHandler(
     async (event) => {
       const lang = langOf(event.queryStringParameters?.lang);
@@ -30,4 +31,4 @@ export function makeHandler(deps: Deps) {
   );
 }
 
-export const handler = makeHandler(createDeps());
+export const handler = makeHandler(createCoreDeps());

@@ -1,33 +1,19 @@
-import { ulid } from 'ulid';
 import { type Config, loadConfig } from './config';
+import { type CoreDeps, createCoreDeps } from './core-deps';
 import { instruments } from './methodology/instruments';
 import type { SnapshotPolicy } from './methodology/snapshots';
-import { type QrKeyProvider, qrKeyProvider } from './qr/key-provider';
-import { createDb, type Db } from './store/dynamo';
-import { RateCountersRepository } from './store/rate-limit-repo';
-import { DEFAULT_RATE_POLICY, type RatePolicy } from './use-cases/rate-limit';
-import { RatingsRepository } from './store/ratings-repo';
-import { ResultsRepository } from './store/results-repo';
-import { UnitsRepository } from './store/units-repo';
 import { AlertsRepository } from './store/alerts-repo';
+import type { Db } from './store/dynamo';
+import { ResultsRepository } from './store/results-repo';
 import { SubscriptionsRepository } from './store/subscriptions-repo';
+import { UnitsRepository } from './store/units-repo';
 import type { AlertDeps } from './use-cases/alerts';
 import { type AlertsTopic, snsAlertsTopic } from './use-cases/alerts-topic';
 
 /** Everything a function needs, wired once per cold start from the configuration. */
-export interface Deps {
-  config: Config;
-  db: Db;
-  units: UnitsRepository;
-  ratings: RatingsRepository;
+export interface Deps extends CoreDeps {
   results: ResultsRepository;
-  rateCounters: RateCountersRepository;
-  ratePolicy: RatePolicy;
-  registry: typeof instruments;
   policy: SnapshotPolicy;
-  qrKeys: QrKeyProvider;
-  clock: () => Date;
-  newId: () => string;
   subscriptions: SubscriptionsRepository;
   topic: AlertsTopic;
   /** what the nightly job needs to raise and publish alerts (shared/use-cases/alerts.ts) */
@@ -35,24 +21,13 @@ export interface Deps {
 }
 
 export function createDeps(config: Config = loadConfig()): Deps {
-  const db = createDb(config.TABLE_NAME);
-  const hasQrKeys = config.QR_SECRET_ARN !== undefined || config.QR_KEYS_FILE !== undefined;
+  const core = createCoreDeps(config);
+  const { db } = core;
   const topic = snsAlertsTopic(config.ALERTS_TOPIC_ARN);
   return {
-    config,
-    db,
-    units: new UnitsRepository(db),
-    ratings: new RatingsRepository(db),
+    ...core,
     results: new ResultsRepository(db),
-    rateCounters: new RateCountersRepository(db),
-    ratePolicy: { ...DEFAULT_RATE_POLICY, perClient: config.RATE_LIMIT_PER_WINDOW, burstFlagAfter: config.BURST_FLAG_AFTER },
-    registry: instruments,
     policy: { minN: config.MIN_N, peerMargin: config.PEER_MARGIN },
-    qrKeys: hasQrKeys
-      ? qrKeyProvider(config)
-      : () => Promise.reject(new Error('invalid configuration: QR_SECRET_ARN or QR_KEYS_FILE is required here')),
-    clock: () => new Date(),
-    newId: ulid,
     subscriptions: new SubscriptionsRepository(db),
     topic,
     alerting: createAlertDeps(config, db, topic),
@@ -60,7 +35,12 @@ export function createDeps(config: Config = loadConfig()): Deps {
 }
 
 /** The alerts outbox's dependencies: thresholds and timings from the configuration. */
-export function createAlertDeps(config: Config, db: Db, topic: AlertsTopic, clock: () => Date = () => new Date()): AlertDeps {
+export function createAlertDeps(
+  config: Config,
+  db: Db,
+  topic: AlertsTopic,
+  clock: () => Date = () => new Date(),
+): AlertDeps {
   return {
     units: new UnitsRepository(db),
     results: new ResultsRepository(db),

@@ -1,28 +1,59 @@
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { type Db, withAvailability } from './dynamo';
+import { type Db, isConditionFailed, withAvailability } from './dynamo';
+
+export interface WindowHits {
+  /** the client's submissions in the window, this one included */
+  client: number;
+  /** the client's submissions for this unit in the window, this one included */
+  unit: number;
+}
 
 /**
- * Counters for rate limiting and burst detection. Each counter lives in an item whose key holds
- * its window, so it is never read once the window has passed: correctness does not depend on the
- * TTL deleting it (DynamoDB deletes it eventually in the cloud; the local DynamoDB never does).
+ * Counters for rate limiting and burst detection: ONE item per (client, window) holding the
+ * client's total (`hits`) and one counter per unit rated (`u:<unitId>`), so counting a
+ * submission costs one UpdateItem whatever it counts. ADD only works on top-level attributes,
+ * hence one attribute per unit rather than a map. The window is in the key, so a counter of a past
+ * window is never read again: correctness does not depend on the TTL deleting it (DynamoDB
+ * deletes it eventually in the cloud; the local DynamoDB never does).
  */
 export class RateCountersRepository {
   constructor(private readonly db: Db) {}
 
-  /** Adds one hit to the counter at `key` and returns the count including it (one UpdateItem). */
-  hit(key: { PK: string; SK: string }, expiresAtEpochSeconds: number): Promise<number> {
+  /**
+   * Adds one hit for the client and for `unitId`, unless the client already has `limit` hits in
+   * the window: then nothing is written and `undefined` comes back. Refusing in the condition
+   * (rather than counting on) also bounds the item at `limit` unit attributes, so a client
+   * holding many units' posters cannot grow it toward DynamoDB's 400 KB item limit.
+   */
+  hit(
+    key: { PK: string; SK: string },
+    unitId: string,
+    limit: number,
+    expiresAtEpochSeconds: number,
+  ): Promise<WindowHits | undefined> {
     return withAvailability(async () => {
-      const { Attributes } = await this.db.client.send(
-        new UpdateCommand({
-          TableName: this.db.tableName,
-          Key: key,
-          UpdateExpression: 'ADD hits :one SET expiresAt = :expiresAt, #type = :type',
-          ExpressionAttributeNames: { '#type': 'type' },
-          ExpressionAttributeValues: { ':one': 1, ':expiresAt': expiresAtEpochSeconds, ':type': 'rate' },
-          ReturnValues: 'UPDATED_NEW',
-        }),
-      );
-      return Number(Attributes?.hits ?? 1);
+      try {
+        const { Attributes } = await this.db.client.send(
+          new UpdateCommand({
+            TableName: this.db.tableName,
+            Key: key,
+            UpdateExpression: 'ADD hits :one, #unit :one SET expiresAt = :expiresAt, #type = :type',
+            ConditionExpression: 'attribute_not_exists(hits) OR hits < :limit',
+            ExpressionAttributeNames: { '#type': 'type', '#unit': `u:${unitId}` },
+            ExpressionAttributeValues: {
+              ':one': 1,
+              ':limit': limit,
+              ':expiresAt': expiresAtEpochSeconds,
+              ':type': 'rate',
+            },
+            ReturnValues: 'UPDATED_NEW',
+          }),
+        );
+        return { client: Number(Attributes?.hits ?? 1), unit: Number(Attributes?.[`u:${unitId}`] ?? 1) };
+      } catch (error) {
+        if (isConditionFailed(error)) return undefined;
+        throw error;
+      }
     });
   }
 }

@@ -2,8 +2,8 @@ import { createHmac } from 'node:crypto';
 import { RateLimitedError } from '../errors';
 import { vietnamDay } from '../methodology/periods';
 import type { QrKeys } from '../qr/codes';
-import type { RateCountersRepository } from '../store/rate-limit-repo';
 import { keys } from '../store/keys';
+import type { RateCountersRepository } from '../store/rate-limit-repo';
 
 export interface RatePolicy {
   /** fixed windows of this many seconds */
@@ -58,15 +58,17 @@ export async function checkClient(
   const windowEnd = windowStart + windowSeconds;
   // Kept a day past its window so an operator can see recent counters; TTL removes it later.
   const expiresAt = windowEnd + 86_400;
-  const [clientHits, unitHits] = await Promise.all([
-    deps.rateCounters.hit(keys.rateClient(hash, windowStart), expiresAt),
-    deps.rateCounters.hit(keys.rateClientUnit(input.unitId, hash, windowStart), expiresAt),
-  ]);
-  if (clientHits > perClient) {
+  const hits = await deps.rateCounters.hit(
+    keys.rateClient(hash, windowStart),
+    input.unitId,
+    perClient,
+    expiresAt,
+  );
+  if (!hits) {
     throw new RateLimitedError(
       'too many ratings from this device in a short time; try again later',
       windowEnd - nowSeconds,
     );
   }
-  return unitHits > burstFlagAfter ? { flagged: 'burst' } : {};
+  return hits.unit > burstFlagAfter ? { flagged: 'burst' } : {};
 }

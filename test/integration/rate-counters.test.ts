@@ -1,0 +1,28 @@
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { describe, expect, it } from 'vitest';
+import { keys } from '../../shared/store/keys';
+import { createTestDeps } from '../support/harness';
+
+/**
+ * The rate-limit counter of shared/store/rate-limit-repo.ts: one item per (client, window) that
+ * counts the client's total and each unit in ONE UpdateItem, and writes nothing once the client
+ * has reached its limit (which also bounds the item's size).
+ */
+describe('rate counters', () => {
+  it('counts the client and the unit in one item, and stops counting at the limit', async () => {
+    const deps = await createTestDeps();
+    const key = keys.rateClient('client-hash', 1_750_000_000);
+    const hit = (unitId: string) => deps.rateCounters.hit(key, unitId, 3, 1_750_086_400);
+
+    // limit 3: hits 1, 2, 3 are counted; the fourth finds hits = 3, not < 3, and is refused
+    expect(await hit('xa-a')).toEqual({ client: 1, unit: 1 });
+    expect(await hit('xa-b')).toEqual({ client: 2, unit: 1 });
+    expect(await hit('xa-a')).toEqual({ client: 3, unit: 2 });
+    expect(await hit('xa-c')).toBeUndefined();
+
+    const { Item } = await deps.db.client.send(new GetCommand({ TableName: deps.db.tableName, Key: key }));
+    // the refused hit wrote nothing: no counter for xa-c, the total still 3
+    expect(Item).toMatchObject({ hits: 3, 'u:xa-a': 2, 'u:xa-b': 1, type: 'rate', expiresAt: 1_750_086_400 });
+    expect(Item).not.toHaveProperty('u:xa-c');
+  });
+});
