@@ -3,6 +3,7 @@ import { createDeps } from '../../shared/deps';
 import { signCode } from '../../shared/qr/codes';
 import { surveyUrl } from '../../shared/qr/render';
 import { seedDemo } from './demo';
+import { DEV_SIGN_IN_PATH } from './dev-signin';
 import { startRuntime } from './runtime';
 
 /** `npm start`: the whole system on this machine, with a demo city unless --no-demo. */
@@ -40,6 +41,7 @@ const admin = await runtime.token({ role: 'admin' });
 console.log(`
 sipas is running (local runtime)
   gateway        ${runtime.url}
+  dashboard      ${runtime.url}/dashboard   (sign in at ${runtime.url}${DEV_SIGN_IN_PATH}?role=admin)
   OpenAPI        ${runtime.url}/v1/openapi.json
   DynamoDB       ${runtime.dynamoEndpoint}   (dynalite, data in ${values['data-dir']}/dynamodb)
   SNS/SQS        ${runtime.awsEndpoint}   (fauxqs)
@@ -47,6 +49,7 @@ sipas is running (local runtime)
 if (demoUnit) {
   const code = signCode(await deps.qrKeys(), { unitId: demoUnit });
   console.log(`  demo survey    ${surveyUrl(runtime.url, code)}
+  public results ${runtime.url}/r/ha-noi
   demo index     ${runtime.url}/v1/units/ha-noi/index?period=${new Date().toISOString().slice(0, 7)}
   demo rankings  ${runtime.url}/v1/rankings?parent=ha-noi&period=${new Date().toISOString().slice(0, 7)}`);
 }
