@@ -1,18 +1,24 @@
 import { readFileSync } from 'node:fs';
-import { PutCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import autocannon from 'autocannon';
 import { ulid } from 'ulid';
 import { drawAnswers, loadReferenceUnits, seededRandom } from '../infra/local/demo';
 import { loadConfig } from '../shared/config';
 import { createDeps } from '../shared/deps';
+import { logger } from '../shared/logger';
 import { vietnamDay } from '../shared/methodology/periods';
 import { QrKeysSchema, signCode } from '../shared/qr/codes';
-import { ratingKey } from '../shared/store/ratings-repo';
 import { keys } from '../shared/store/keys';
+import { ratingKey } from '../shared/store/ratings-repo';
 import { putUnit } from '../shared/use-cases/units';
 import { type BenchOutput, finish, isQuick, row } from './support/report';
-import { logger } from '../shared/logger';
-import { benchClient, countsSince, createTable, startBenchRuntime, startDynaliteProcess } from './support/services';
+import {
+  benchClient,
+  countsSince,
+  createTable,
+  startBenchRuntime,
+  startDynaliteProcess,
+} from './support/services';
 
 /**
  * Ratings per second through the whole path (HTTP → local gateway → API Gateway v2 event → middy
@@ -33,7 +39,8 @@ export async function benchIngestion(quick: boolean): Promise<BenchOutput> {
       const reference = loadReferenceUnits();
       await putUnit('ha-noi', { name: 'Thành phố Hà Nội', level: 'city', parentId: null }, '/', deps);
       const communes = reference.hanoi.units.slice(0, UNITS);
-      for (const unit of communes) await putUnit(unit.id, { name: unit.name, level: unit.type, parentId: 'ha-noi' }, '/', deps);
+      for (const unit of communes)
+        await putUnit(unit.id, { name: unit.name, level: unit.type, parentId: 'ha-noi' }, '/', deps);
       const qrKeys = QrKeysSchema.parse(JSON.parse(readFileSync(runtime.qrKeysFile, 'utf8')));
       const random = seededRandom(8);
       const instrument = deps.registry.get((await deps.units.get(communes[0]!.id))!.instrument)!;
@@ -113,7 +120,12 @@ export async function benchIngestion(quick: boolean): Promise<BenchOutput> {
             },
           ],
         });
-        return { perSecond: result['2xx'] / result.duration, non2xx: result.non2xx, errors: result.errors, latency: result.latency };
+        return {
+          perSecond: result['2xx'] / result.duration,
+          non2xx: result.non2xx,
+          errors: result.errors,
+          latency: result.latency,
+        };
       };
 
       // Warm both paths (JIT, connection pools, the QR key cache) before measuring.
@@ -124,7 +136,8 @@ export async function benchIngestion(quick: boolean): Promise<BenchOutput> {
       const through = await ingest(seconds);
       const requests = countsSince(before, await dynalite.counts());
       // Per stored rating: requests still in flight at the end are counted on both sides.
-      const perRating = Object.values(requests).reduce((sum, count) => sum + count, 0) / (requests.PutItem ?? 1);
+      const perRating =
+        Object.values(requests).reduce((sum, count) => sum + count, 0) / (requests.PutItem ?? 1);
       // Requests still in flight when the clock stopped fail as the database stops: not news.
       logger.setLogLevel('SILENT');
       return {

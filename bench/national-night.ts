@@ -4,10 +4,10 @@ import { join } from 'node:path';
 import { ulid } from 'ulid';
 import { drawAnswers, loadReferenceUnits, seededRandom } from '../infra/local/demo';
 import { mapConcurrent } from '../shared/concurrency';
-import { logger } from '../shared/logger';
 import { loadConfig } from '../shared/config';
 import { createDeps, type Deps } from '../shared/deps';
 import type { Rating, Unit } from '../shared/domain';
+import { logger } from '../shared/logger';
 import { DEFAULT_INSTRUMENT_ID } from '../shared/methodology/instruments';
 import { batchPut, queryPages } from '../shared/store/dynamo';
 import { keys } from '../shared/store/keys';
@@ -44,15 +44,35 @@ function nationalUnits(): Unit[] {
   const others = reference.provinces.filter((p) => p.id !== 'ha-noi');
   const generated = Array.from({ length: COMMUNES - hanoi.length }, (_, i) => {
     const province = others[i % others.length]!;
-    return { id: `${province.id}-xa-${Math.floor(i / others.length) + 1}`, name: `Xã ${i + 1}`, type: 'commune', parent: province.id };
+    return {
+      id: `${province.id}-xa-${Math.floor(i / others.length) + 1}`,
+      name: `Xã ${i + 1}`,
+      type: 'commune',
+      parent: province.id,
+    };
   });
   for (const c of [...hanoi, ...generated]) {
-    units.push({ id: c.id, name: c.name, parentId: c.parent, path: `/${c.parent}/${c.id}/`, level: c.type, instrument: DEFAULT_INSTRUMENT_ID, createdAt: at, updatedAt: at });
+    units.push({
+      id: c.id,
+      name: c.name,
+      parentId: c.parent,
+      path: `/${c.parent}/${c.id}/`,
+      level: c.type,
+      instrument: DEFAULT_INSTRUMENT_ID,
+      createdAt: at,
+      updatedAt: at,
+    });
   }
   return units;
 }
 
-async function seedRatings(deps: Deps, communes: readonly Unit[], count: number, day: string, seed: number): Promise<void> {
+async function seedRatings(
+  deps: Deps,
+  communes: readonly Unit[],
+  count: number,
+  day: string,
+  seed: number,
+): Promise<void> {
   const random = seededRandom(seed);
   const quality = communes.map(() => 0.6 + random() * 0.35);
   // Uneven, as real traffic is: a commune's weight is drawn from a long-tailed distribution.
@@ -76,7 +96,9 @@ async function seedRatings(deps: Deps, communes: readonly Unit[], count: number,
     }
     const unit = communes[lo]!;
     const instrument = deps.registry.get(unit.instrument)!;
-    const receivedAt = new Date(Date.parse(`${day}T01:00:00Z`) + Math.floor(random() * 9 * 3600_000)).toISOString();
+    const receivedAt = new Date(
+      Date.parse(`${day}T01:00:00Z`) + Math.floor(random() * 9 * 3600_000),
+    ).toISOString();
     const rating: Rating = {
       id: ulid(),
       submissionId: `night-${day}-${seed}-${i}`,
@@ -89,7 +111,12 @@ async function seedRatings(deps: Deps, communes: readonly Unit[], count: number,
       lang: 'vi',
       source: 'survey',
     };
-    items.push({ ...ratingKey(rating), ...keys.ratingUnitDay(unit.id, day, receivedAt, rating.id), type: 'rating', ...rating });
+    items.push({
+      ...ratingKey(rating),
+      ...keys.ratingUnitDay(unit.id, day, receivedAt, rating.id),
+      type: 'rating',
+      ...rating,
+    });
   }
   await batchPut(deps.db, items, 8);
 }
@@ -110,7 +137,13 @@ export async function benchNationalNight(quick: boolean): Promise<BenchOutput> {
       POWERTOOLS_LOG_LEVEL: 'ERROR',
     });
     const deps: Deps = {
-      ...createDeps(loadConfig({ TABLE_NAME: tableName, STAGE: 'bench', QR_KEYS_FILE: join(mkdtempSync(join(tmpdir(), 'b-')), 'none') } as NodeJS.ProcessEnv)),
+      ...createDeps(
+        loadConfig({
+          TABLE_NAME: tableName,
+          STAGE: 'bench',
+          QR_KEYS_FILE: join(mkdtempSync(join(tmpdir(), 'b-')), 'none'),
+        } as NodeJS.ProcessEnv),
+      ),
     };
     // The alerts outbox has no topic here; its "stays pending" warnings are expected and many.
     logger.setLogLevel('ERROR');
@@ -129,7 +162,9 @@ export async function benchNationalNight(quick: boolean): Promise<BenchOutput> {
     const smallDay = '2025-09-02';
     await seedRatings(deps, communes, small, smallDay, 1);
     await closeDays([smallDay], { ...deps, concurrency: CONCURRENCY });
-    const emptyAfterSmall = await timed(() => closeDays(['2025-09-03'], { ...deps, concurrency: CONCURRENCY }));
+    const emptyAfterSmall = await timed(() =>
+      closeDays(['2025-09-03'], { ...deps, concurrency: CONCURRENCY }),
+    );
 
     await seedRatings(deps, communes, total, DAY, 2);
     const floor = await timed(async () => {
@@ -146,12 +181,20 @@ export async function benchNationalNight(quick: boolean): Promise<BenchOutput> {
       return read;
     });
     const night = await timed(() => closeDays([DAY], { ...deps, concurrency: CONCURRENCY }));
-    const emptyAfterLarge = await timed(() => closeDays(['2025-09-11'], { ...deps, concurrency: CONCURRENCY }));
+    const emptyAfterLarge = await timed(() =>
+      closeDays(['2025-09-11'], { ...deps, concurrency: CONCURRENCY }),
+    );
     const sum = (counts: Record<string, number>) => Object.values(counts).reduce((a, b) => a + b, 0);
 
     return {
       bench: 'national night',
-      settings: { units: units.length, communes: communes.length, ratings: total, day: DAY, concurrency: CONCURRENCY },
+      settings: {
+        units: units.length,
+        communes: communes.length,
+        ratings: total,
+        day: DAY,
+        concurrency: CONCURRENCY,
+      },
       rows: [
         row({
           bench: 'nightly',
@@ -162,8 +205,18 @@ export async function benchNationalNight(quick: boolean): Promise<BenchOutput> {
           target: { op: '<=', value: 1.5 },
         }),
         row({ bench: 'nightly', measure: 'ratings read by the floor', value: floor.result, unit: '' }),
-        row({ bench: 'nightly', measure: 'DynamoDB requests, nightly', value: sum(night.requests), unit: 'req' }),
-        row({ bench: 'nightly', measure: 'DynamoDB requests, floor', value: sum(floor.requests), unit: 'req' }),
+        row({
+          bench: 'nightly',
+          measure: 'DynamoDB requests, nightly',
+          value: sum(night.requests),
+          unit: 'req',
+        }),
+        row({
+          bench: 'nightly',
+          measure: 'DynamoDB requests, floor',
+          value: sum(floor.requests),
+          unit: 'req',
+        }),
         row({
           bench: 'nightly',
           measure: `month/quarter/year: empty day, month of ${(small + total).toLocaleString('en-US')} ratings`,

@@ -11,7 +11,8 @@ import { closeDays } from '../shared/use-cases/close-days';
 export function makeHandler(deps: Deps) {
   return httpHandler(async (event) => {
     // A recompute touches every unit's results, so it is an administrator's action.
-    if (principalFrom(event).role !== 'admin') throw new ForbiddenError('only administrators can recompute results');
+    if (principalFrom(event).role !== 'admin')
+      throw new ForbiddenError('only administrators can recompute results');
     const { text } = readBody(event, ['json'], deps.config.MAX_BODY_BYTES);
     const { from, to } = AggregationRequest.parse(parseJson(text));
     return json(200, await closeDays(daysBetween(from, to), deps));

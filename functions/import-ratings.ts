@@ -14,7 +14,9 @@ export function makeHandler(deps: Deps) {
     const { kind, text } = readBody(event, ['json', 'csv'], deps.config.MAX_IMPORT_BYTES);
     const ratings = kind === 'csv' ? ratingsFromCsv(text) : ImportRequest.parse(parseJson(text)).ratings;
     if (ratings.length === 0 || ratings.length > MAX_IMPORT) {
-      throw new ValidationError('wrong number of ratings', [{ field: 'ratings', message: `1 to ${MAX_IMPORT} per call` }]);
+      throw new ValidationError('wrong number of ratings', [
+        { field: 'ratings', message: `1 to ${MAX_IMPORT} per call` },
+      ]);
     }
     const outcome = await importRatings(ratings, await scopeOf(principal, deps.units), deps);
     return json(200, outcome);

@@ -3,8 +3,8 @@ import * as z from 'zod';
 import { Day } from '../shared/api/schemas';
 import { createDeps, type Deps } from '../shared/deps';
 import { logger } from '../shared/logger';
-import { businessMetrics } from '../shared/observability';
 import { addDays, daysBetween, vietnamDay } from '../shared/methodology/periods';
+import { businessMetrics } from '../shared/observability';
 import { closeDays } from '../shared/use-cases/close-days';
 
 /**
@@ -24,12 +24,19 @@ export function makeHandler(deps: Deps) {
     if (context?.awsRequestId) logger.appendKeys({ correlationId: context.awsRequestId });
     const input = NightlyInput.parse(event ?? {});
     const days =
-      'from' in input ? daysBetween(input.from, input.to) : ['day' in input ? input.day : addDays(vietnamDay(deps.clock()), -1)];
+      'from' in input
+        ? daysBetween(input.from, input.to)
+        : ['day' in input ? input.day : addDays(vietnamDay(deps.clock()), -1)];
     const started = Date.now();
     const summary = await closeDays(days, deps);
     const ms = Date.now() - started;
     metrics.nightlyJobDuration(ms, { units: summary.units, ratings: summary.ratings });
-    logger.info('nightly aggregation done', { ...summary, days: summary.days.length, periods: summary.periods.length, ms });
+    logger.info('nightly aggregation done', {
+      ...summary,
+      days: summary.days.length,
+      periods: summary.periods.length,
+      ms,
+    });
     return summary;
   };
 }

@@ -14,7 +14,8 @@ export function makeHandler(deps: Deps) {
       return json(200, await listUnits(parent, await scopeOf(principal, deps.units), deps));
     }
     const unitId = pathParam(event, 'unitId', UnitId);
-    if (event.routeKey === 'GET /v1/units/{unitId}') return json(200, await unitInScope(unitId, principal, deps.units));
+    if (event.routeKey === 'GET /v1/units/{unitId}')
+      return json(200, await unitInScope(unitId, principal, deps.units));
     const { text } = readBody(event, ['json'], deps.config.MAX_BODY_BYTES);
     if (event.routeKey === 'POST /v1/units/{unitId}/merge') {
       const { into } = MergeRequest.parse(parseJson(text));

@@ -34,13 +34,21 @@ const EnvSchema = z.object({
   /** the local runtime serves a development sign-in page; never set in the cloud */
   LOCAL_RUNTIME: z.enum(['true', 'false']).default('false'),
   /** the body-size limit for JSON and form submissions, in bytes */
-  MAX_BODY_BYTES: z.coerce.number().int().positive().default(16 * 1024),
+  MAX_BODY_BYTES: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(16 * 1024),
   /** submissions one client (salted hash of its address) may make per 10-minute window before a 429 */
   RATE_LIMIT_PER_WINDOW: z.coerce.number().int().positive().default(30),
   /** a client's ratings of one unit per 10-minute window beyond this are flagged for review */
   BURST_FLAG_AFTER: z.coerce.number().int().positive().default(3),
   /** the body-size limit for imports, in bytes */
-  MAX_IMPORT_BYTES: z.coerce.number().int().positive().default(1024 * 1024),
+  MAX_IMPORT_BYTES: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(1024 * 1024),
   /**
    * CloudWatch metrics as EMF lines on stdout. Unset: on in the cloud, off in the local runtime and
    * tests, where no agent reads them and they would only bury the logs.
@@ -70,6 +78,7 @@ export function resetConfig(): void {
 
 export function requireSetting<K extends keyof Config>(config: Config, key: K): NonNullable<Config[K]> {
   const value = config[key];
-  if (value === undefined || value === null) throw new Error(`invalid configuration: ${String(key)} is required here`);
+  if (value === undefined || value === null)
+    throw new Error(`invalid configuration: ${String(key)} is required here`);
   return value as NonNullable<Config[K]>;
 }

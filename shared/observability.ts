@@ -53,7 +53,9 @@ let emitter: Metrics | undefined;
  * The metrics of a function, from its configuration. Each call flushes at once: one EMF line per
  * event, so nothing is lost if the invocation fails afterwards and nothing leaks into the next one.
  */
-export function businessMetrics(config: Pick<Config, 'METRICS' | 'LOCAL_RUNTIME' | 'STAGE'>): BusinessMetrics {
+export function businessMetrics(
+  config: Pick<Config, 'METRICS' | 'LOCAL_RUNTIME' | 'STAGE'>,
+): BusinessMetrics {
   if (!metricsEnabled(config)) return SILENT;
   emitter ??= new Metrics({ namespace: METRICS_NAMESPACE, serviceName: METRICS_SERVICE });
   const metrics = emitter;
@@ -80,7 +82,10 @@ const CORRELATION_ID = /^[A-Za-z0-9._:-]{1,128}$/;
  * The id that ties a request's log lines together: the caller's `x-correlation-id` when it is a
  * plain token (anything else could forge or break log lines), else API Gateway's request id.
  */
-export function correlationIdOf(headers: Record<string, string | undefined> | undefined, requestId: string | undefined): string {
+export function correlationIdOf(
+  headers: Record<string, string | undefined> | undefined,
+  requestId: string | undefined,
+): string {
   const given = headers?.['x-correlation-id'];
   if (given !== undefined && CORRELATION_ID.test(given)) return given;
   return requestId ?? 'none';

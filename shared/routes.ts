@@ -31,7 +31,12 @@ export interface FunctionSpec {
 }
 
 const READ: DynamoAction[] = ['dynamodb:GetItem', 'dynamodb:Query'];
-const AGGREGATE: DynamoAction[] = ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:BatchGetItem', 'dynamodb:BatchWriteItem'];
+const AGGREGATE: DynamoAction[] = [
+  'dynamodb:GetItem',
+  'dynamodb:Query',
+  'dynamodb:BatchGetItem',
+  'dynamodb:BatchWriteItem',
+];
 /** aggregating, then recording alerts once (conditional PutItem) and working their outbox (UpdateItem) */
 const AGGREGATE_AND_ALERT: DynamoAction[] = [...AGGREGATE, 'dynamodb:PutItem', 'dynamodb:UpdateItem'];
 
@@ -247,7 +252,8 @@ export const ROUTES: readonly RouteSpec[] = [
     path: '/v1/units/{unitId}/merge',
     function: 'units',
     auth: 'official',
-    summary: 'Merge a unit into another: its ratings count for that unit from the next recompute; past results stay',
+    summary:
+      'Merge a unit into another: its ratings count for that unit from the next recompute; past results stay',
     body: api.MergeRequest,
     accepts: ['application/json'],
     response: { status: 200, schema: api.UnitOutput },
@@ -292,7 +298,8 @@ export const ROUTES: readonly RouteSpec[] = [
     path: '/v1/units/{unitId}/flagged',
     function: 'review',
     auth: 'official',
-    summary: 'The unit’s ratings flagged for review (bursts from one source), per day (?from=&to=, ≤ 31 days)',
+    summary:
+      'The unit’s ratings flagged for review (bursts from one source), per day (?from=&to=, ≤ 31 days)',
     query: api.FlaggedQuery,
     response: { status: 200, schema: api.FlaggedRatings },
   },
@@ -456,7 +463,8 @@ export const ROUTES: readonly RouteSpec[] = [
     path: '/v1/alerts',
     function: 'alerts',
     auth: 'official',
-    summary: 'Alerts raised in your area (?unit=&from=&to=, Vietnam days, at most 366; the last 30 days by default)',
+    summary:
+      'Alerts raised in your area (?unit=&from=&to=, Vietnam days, at most 366; the last 30 days by default)',
     query: api.AlertsQuery,
     response: { status: 200, schema: api.AlertOutput.array() },
   },

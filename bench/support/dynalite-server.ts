@@ -10,7 +10,9 @@ import dynalite from 'dynalite';
 const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
 const counts: Record<string, number> = {};
 server.on('request', (request) => {
-  const operation = String(request.headers['x-amz-target'] ?? 'unknown').split('.').pop()!;
+  const operation = String(request.headers['x-amz-target'] ?? 'unknown')
+    .split('.')
+    .pop()!;
   counts[operation] = (counts[operation] ?? 0) + 1;
 });
 await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));

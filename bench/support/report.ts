@@ -21,19 +21,27 @@ export interface BenchOutput {
   notes: string[];
 }
 
-export function row(input: Omit<Row, 'ratio' | 'meets' | 'target'> & { target?: { op: '>=' | '<='; value: number } }): Row {
+export function row(
+  input: Omit<Row, 'ratio' | 'meets' | 'target'> & { target?: { op: '>=' | '<='; value: number } },
+): Row {
   const { target, ...rest } = input;
   const ratio = input.floor ? input.value / input.floor.value : undefined;
   return {
     ...rest,
     ...(ratio !== undefined ? { ratio } : {}),
     ...(target ? { target: `${target.op} ${target.value}` } : {}),
-    ...(target && ratio !== undefined ? { meets: target.op === '>=' ? ratio >= target.value : ratio <= target.value } : {}),
+    ...(target && ratio !== undefined
+      ? { meets: target.op === '>=' ? ratio >= target.value : ratio <= target.value }
+      : {}),
   };
 }
 
 const fmt = (value: number) =>
-  value >= 1000 ? Math.round(value).toLocaleString('en-US') : value >= 10 ? value.toFixed(1) : value.toFixed(2);
+  value >= 1000
+    ? Math.round(value).toLocaleString('en-US')
+    : value >= 10
+      ? value.toFixed(1)
+      : value.toFixed(2);
 
 export function printTable(rows: readonly Row[]): string {
   const header = ['bench', 'measure', 'value', 'floor (same run)', 'ratio', 'target', ''];
@@ -47,7 +55,11 @@ export function printTable(rows: readonly Row[]): string {
     r.meets === undefined ? '' : r.meets ? 'ok' : 'MISSED',
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((cells) => cells[i]!.length)));
-  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd();
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => c.padEnd(widths[i]!))
+      .join('  ')
+      .trimEnd();
   return [line(header), line(widths.map((w) => '-'.repeat(w))), ...body.map(line)].join('\n');
 }
 

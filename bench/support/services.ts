@@ -17,9 +17,13 @@ export interface DynaliteProcess {
 }
 
 export async function startDynaliteProcess(): Promise<DynaliteProcess> {
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'dynalite-server.ts')], {
-    stdio: ['pipe', 'pipe', 'inherit', 'ipc'],
-  });
+  const child: ChildProcess = spawn(
+    process.execPath,
+    ['--import', 'tsx', join(import.meta.dirname, 'dynalite-server.ts')],
+    {
+      stdio: ['pipe', 'pipe', 'inherit', 'ipc'],
+    },
+  );
   const endpoint = await new Promise<string>((resolve, reject) => {
     child.once('error', reject);
     child.once('exit', (code) => reject(new Error(`dynalite exited with ${code}`)));
@@ -43,7 +47,11 @@ export async function startDynaliteProcess(): Promise<DynaliteProcess> {
 
 /** A DynamoDB client of the benchmark itself (not the handlers'), on the same endpoint. */
 export function benchClient(endpoint: string): DynamoDBClient {
-  return new DynamoDBClient({ endpoint, region: REGION, credentials: { accessKeyId: 'bench', secretAccessKey: 'bench' } });
+  return new DynamoDBClient({
+    endpoint,
+    region: REGION,
+    credentials: { accessKeyId: 'bench', secretAccessKey: 'bench' },
+  });
 }
 
 export async function createTable(endpoint: string, name: string): Promise<void> {
@@ -56,7 +64,11 @@ export async function createTable(endpoint: string, name: string): Promise<void>
  */
 export async function startBenchRuntime(dynamoEndpoint: string, tableName: string): Promise<Runtime> {
   // The local runtime hands its settings to the handlers through the environment, as Lambda does.
-  Object.assign(process.env, { RATE_LIMIT_PER_WINDOW: String(1e9), BURST_FLAG_AFTER: String(1e9), POWERTOOLS_LOG_LEVEL: 'ERROR' });
+  Object.assign(process.env, {
+    RATE_LIMIT_PER_WINDOW: String(1e9),
+    BURST_FLAG_AFTER: String(1e9),
+    POWERTOOLS_LOG_LEVEL: 'ERROR',
+  });
   return startRuntime({
     port: 0,
     awsPort: 0,
@@ -68,7 +80,10 @@ export async function startBenchRuntime(dynamoEndpoint: string, tableName: strin
 }
 
 /** Requests by operation between two readings of DynaliteProcess.counts(). */
-export function countsSince(before: Record<string, number>, after: Record<string, number>): Record<string, number> {
+export function countsSince(
+  before: Record<string, number>,
+  after: Record<string, number>,
+): Record<string, number> {
   const result: Record<string, number> = {};
   for (const [operation, count] of Object.entries(after)) {
     const delta = count - (before[operation] ?? 0);

@@ -13,7 +13,11 @@ import { PROJECT_ROOT } from './runtime';
 /** The reference data beside the project: Vietnam's provinces and Hanoi's wards and communes. */
 export interface ReferenceUnits {
   provinces: { id: string; name: string; code: string }[];
-  hanoi: { id: string; code: string; units: { id: string; name: string; type: 'ward' | 'commune'; code: string }[] };
+  hanoi: {
+    id: string;
+    code: string;
+    units: { id: string; name: string; type: 'ward' | 'commune'; code: string }[];
+  };
 }
 
 export function loadReferenceUnits(): ReferenceUnits {
@@ -77,7 +81,12 @@ export async function seedDemo(deps: Deps, today: string = vietnamDay(new Date()
   const reference = loadReferenceUnits();
   const random = seededRandom(20250701);
   const scope = '/';
-  await putUnit('ha-noi', { name: 'Thành phố Hà Nội', nameEn: 'Hanoi', level: 'city', parentId: null }, scope, deps);
+  await putUnit(
+    'ha-noi',
+    { name: 'Thành phố Hà Nội', nameEn: 'Hanoi', level: 'city', parentId: null },
+    scope,
+    deps,
+  );
   const communes = reference.hanoi.units.slice(0, 30);
   for (const unit of communes) {
     await putUnit(unit.id, { name: unit.name, level: unit.type, parentId: 'ha-noi' }, scope, deps);
@@ -87,7 +96,12 @@ export async function seedDemo(deps: Deps, today: string = vietnamDay(new Date()
     { id: 'hoan-kiem-quay-2', name: 'Quầy 2 – Phường Hoàn Kiếm', parent: communes[0]!.id },
   ];
   for (const counter of counters) {
-    await putUnit(counter.id, { name: counter.name, level: 'counter', parentId: counter.parent, instrument: 'counter-3' }, scope, deps);
+    await putUnit(
+      counter.id,
+      { name: counter.name, level: 'counter', parentId: counter.parent, instrument: 'counter-3' },
+      scope,
+      deps,
+    );
   }
 
   const rated = [...communes.map((u) => u.id), ...counters.map((c) => c.id)];
@@ -121,5 +135,11 @@ export async function seedDemo(deps: Deps, today: string = vietnamDay(new Date()
   }
   await mapConcurrent(ratings, 32, (rating) => deps.ratings.store(rating));
   await closeDays(daysBetween(from, to), deps);
-  return { units: 1 + communes.length + counters.length, ratings: ratings.length, from, to, surveyUnitId: communes[0]!.id };
+  return {
+    units: 1 + communes.length + counters.length,
+    ratings: ratings.length,
+    from,
+    to,
+    surveyUnitId: communes[0]!.id,
+  };
 }

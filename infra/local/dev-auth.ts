@@ -46,7 +46,8 @@ export interface DevTokenOptions {
 }
 
 export async function signDevToken(keys: DevKeys, options: DevTokenOptions): Promise<string> {
-  if (options.role === 'official' && !options.unitId) throw new Error('an official token needs --unit <unitId>');
+  if (options.role === 'official' && !options.unitId)
+    throw new Error('an official token needs --unit <unitId>');
   const issuedAt = options.issuedAt ?? Math.floor(Date.now() / 1000);
   return new SignJWT({
     token_use: 'id',
@@ -66,13 +67,23 @@ export async function signDevToken(keys: DevKeys, options: DevTokenOptions): Pro
  * Verifies a bearer token as the JWT authorizer does, and flattens the claims the way it passes
  * them to Lambda: every value a string, arrays as "[a b]".
  */
-export async function verifyDevToken(keys: DevKeys, authorization: string | undefined): Promise<Record<string, string> | undefined> {
+export async function verifyDevToken(
+  keys: DevKeys,
+  authorization: string | undefined,
+): Promise<Record<string, string> | undefined> {
   if (!authorization) return undefined;
   const token = authorization.replace(/^Bearer\s+/i, '').trim();
   try {
-    const { payload } = await jwtVerify(token, keys.publicKey, { issuer: DEV_ISSUER, audience: DEV_AUDIENCE, algorithms: ['ES256'] });
+    const { payload } = await jwtVerify(token, keys.publicKey, {
+      issuer: DEV_ISSUER,
+      audience: DEV_AUDIENCE,
+      algorithms: ['ES256'],
+    });
     return Object.fromEntries(
-      Object.entries(payload).map(([name, value]) => [name, Array.isArray(value) ? `[${value.join(' ')}]` : String(value)]),
+      Object.entries(payload).map(([name, value]) => [
+        name,
+        Array.isArray(value) ? `[${value.join(' ')}]` : String(value),
+      ]),
     );
   } catch {
     return undefined;

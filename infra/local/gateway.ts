@@ -1,7 +1,7 @@
+import { isUtf8 } from 'node:buffer';
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { isUtf8 } from 'node:buffer';
 import type { Context } from 'aws-lambda';
 import type { HttpEvent, HttpResult } from '../../shared/http/types';
 import { type FunctionName, ROUTES, type RouteSpec, routeKey } from '../../shared/routes';
@@ -26,7 +26,10 @@ export interface GatewayOptions {
 export interface LocalRoute {
   method: string;
   path: string;
-  handle: (request: IncomingMessage, body: Buffer) => Promise<{ status: number; headers: Record<string, string>; body: string }>;
+  handle: (
+    request: IncomingMessage,
+    body: Buffer,
+  ) => Promise<{ status: number; headers: Record<string, string>; body: string }>;
 }
 
 const API_GATEWAY_MAX_BODY = 10 * 1024 * 1024;
@@ -66,7 +69,10 @@ function compile(spec: RouteSpec): CompiledRoute {
 
 const COMPILED = ROUTES.map(compile).sort((a, b) => b.literalSegments - a.literalSegments);
 
-export function matchRoute(method: string, path: string): { route: RouteSpec; params: Record<string, string> } | undefined {
+export function matchRoute(
+  method: string,
+  path: string,
+): { route: RouteSpec; params: Record<string, string> } | undefined {
   for (const compiled of COMPILED) {
     if (compiled.spec.method !== method) continue;
     const match = compiled.pattern.exec(path);
@@ -117,9 +123,13 @@ export function buildEvent(input: {
     if (value === undefined || name === 'cookie') continue;
     headers[name] = Array.isArray(value) ? value.join(',') : value;
   }
-  const cookies = request.headers.cookie?.split(';').map((c) => c.trim()).filter(Boolean);
+  const cookies = request.headers.cookie
+    ?.split(';')
+    .map((c) => c.trim())
+    .filter(Boolean);
   const query: Record<string, string> = {};
-  for (const [name, value] of url.searchParams) query[name] = name in query ? `${query[name]},${value}` : value;
+  for (const [name, value] of url.searchParams)
+    query[name] = name in query ? `${query[name]},${value}` : value;
   const contentType = headers['content-type'] ?? '';
   // A "text" body that is not UTF-8 goes base64-encoded, bytes intact: turned into a string here it
   // would have its bad bytes silently replaced, and the handler's strict decoding could not refuse it.
@@ -177,19 +187,32 @@ function lambdaContext(functionName: string): Context {
   };
 }
 
-function send(response: ServerResponse, status: number, headers: Record<string, string>, body: string | Buffer) {
+function send(
+  response: ServerResponse,
+  status: number,
+  headers: Record<string, string>,
+  body: string | Buffer,
+) {
   response.writeHead(status, headers);
   response.end(body);
 }
 
 const gatewayJson = (message: string) => JSON.stringify({ message });
 
-export async function startGateway(options: GatewayOptions): Promise<{ url: string; server: Server; stop(): Promise<void> }> {
+export async function startGateway(
+  options: GatewayOptions,
+): Promise<{ url: string; server: Server; stop(): Promise<void> }> {
   const server = createServer(async (request, response) => {
     try {
       const url = new URL(request.url ?? '/', 'http://127.0.0.1');
       const body = await readBody(request);
-      if (body === 'too-large') return send(response, 413, { 'content-type': 'application/json' }, gatewayJson('Request Entity Too Large'));
+      if (body === 'too-large')
+        return send(
+          response,
+          413,
+          { 'content-type': 'application/json' },
+          gatewayJson('Request Entity Too Large'),
+        );
       const extra = options.extraRoutes?.find((r) => r.method === request.method && r.path === url.pathname);
       if (extra) {
         const result = await extra.handle(request, body);
@@ -197,24 +220,44 @@ export async function startGateway(options: GatewayOptions): Promise<{ url: stri
       }
       const matched = matchRoute(request.method ?? 'GET', url.pathname);
       const handler = matched && options.handlers[matched.route.function];
-      if (!matched || !handler) return send(response, 404, { 'content-type': 'application/json' }, gatewayJson('Not Found'));
+      if (!matched || !handler)
+        return send(response, 404, { 'content-type': 'application/json' }, gatewayJson('Not Found'));
       let claims: Record<string, string> | undefined;
       if (matched.route.auth === 'official') {
         claims = await options.verifyToken(request.headers.authorization);
         if (!claims) {
-          return send(response, 401, { 'content-type': 'application/json', 'www-authenticate': 'Bearer' }, gatewayJson('Unauthorized'));
+          return send(
+            response,
+            401,
+            { 'content-type': 'application/json', 'www-authenticate': 'Bearer' },
+            gatewayJson('Unauthorized'),
+          );
         }
       }
-      const event = buildEvent({ request, route: matched.route, params: matched.params, url, body, ...(claims ? { claims } : {}) });
+      const event = buildEvent({
+        request,
+        route: matched.route,
+        params: matched.params,
+        url,
+        body,
+        ...(claims ? { claims } : {}),
+      });
       const result = await handler(event, lambdaContext(matched.route.function));
-      if (!result) return send(response, 502, { 'content-type': 'application/json' }, gatewayJson('Internal Server Error'));
+      if (!result)
+        return send(
+          response,
+          502,
+          { 'content-type': 'application/json' },
+          gatewayJson('Internal Server Error'),
+        );
       const headers: Record<string, string | string[]> = { ...result.headers };
       if (result.cookies?.length) headers['set-cookie'] = result.cookies;
       response.writeHead(result.statusCode, headers);
       response.end(result.isBase64Encoded ? Buffer.from(result.body ?? '', 'base64') : (result.body ?? ''));
     } catch {
       // A handler that throws is a Lambda error: API Gateway answers 500 without details.
-      if (!response.headersSent) send(response, 500, { 'content-type': 'application/json' }, gatewayJson('Internal Server Error'));
+      if (!response.headersSent)
+        send(response, 500, { 'content-type': 'application/json' }, gatewayJson('Internal Server Error'));
       else response.destroy();
     }
   });

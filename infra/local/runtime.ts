@@ -8,7 +8,13 @@ import { resetConfig } from '../../shared/config';
 import { FUNCTIONS, type FunctionName } from '../../shared/routes';
 import { DIGEST, DIGEST_CRON, NIGHTLY, NIGHTLY_CRON } from '../../shared/schedule';
 import { createTableInput } from '../../shared/store/table-definition';
-import { type DevKeys, type DevTokenOptions, loadOrCreateDevKeys, signDevToken, verifyDevToken } from './dev-auth';
+import {
+  type DevKeys,
+  type DevTokenOptions,
+  loadOrCreateDevKeys,
+  signDevToken,
+  verifyDevToken,
+} from './dev-auth';
 import { devSignInRoutes } from './dev-signin';
 import { type LocalHandler, startGateway } from './gateway';
 import { startDynalite, startFauxqs } from './services';
@@ -62,7 +68,9 @@ export async function ensureTable(client: DynamoDBClient, tableName: string): Pr
 /** A QR signing key for this machine, kept in the data folder (never in the repository). */
 function ensureQrKeys(file: string): void {
   if (existsSync(file)) return;
-  writeFileSync(file, JSON.stringify({ current: 1, retired: [], k1: randomBytes(32).toString('hex') }), { mode: 0o600 });
+  writeFileSync(file, JSON.stringify({ current: 1, retired: [], k1: randomBytes(32).toString('hex') }), {
+    mode: 0o600,
+  });
 }
 
 /**
@@ -82,7 +90,10 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     const dynamoPort = options.awsPort === 0 ? 0 : options.awsPort + 1;
     const dynamoEndpoint =
       options.dynamoEndpoint ??
-      (await started(startDynalite(dynamoPort, options.inMemory ? undefined : join(dataDir, 'dynamodb')), stops));
+      (await started(
+        startDynalite(dynamoPort, options.inMemory ? undefined : join(dataDir, 'dynamodb')),
+        stops,
+      ));
     const tableName = options.tableName ?? 'sipas-local';
 
     Object.assign(process.env, {
@@ -120,12 +131,16 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       LOCAL_RUNTIME: 'true',
     });
     resetConfig();
-    for (const [name, spec] of Object.entries(FUNCTIONS) as [FunctionName, (typeof FUNCTIONS)[FunctionName]][]) {
+    for (const [name, spec] of Object.entries(FUNCTIONS) as [
+      FunctionName,
+      (typeof FUNCTIONS)[FunctionName],
+    ][]) {
       const module = (await import(join(PROJECT_ROOT, spec.entry))) as { handler: LocalHandler };
       handlers[name] = module.handler;
     }
 
-    const runNightly = (event: unknown = {}) => (handlers.nightly as unknown as (event: unknown) => Promise<unknown>)(event);
+    const runNightly = (event: unknown = {}) =>
+      (handlers.nightly as unknown as (event: unknown) => Promise<unknown>)(event);
     if (options.schedule) {
       const job = new Cron(NIGHTLY_CRON, { timezone: NIGHTLY.timeZone, protect: true }, async () => {
         try {
@@ -163,7 +178,10 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   }
 }
 
-async function started(service: Promise<{ endpoint: string; stop(): Promise<void> }>, stops: (() => Promise<void>)[]) {
+async function started(
+  service: Promise<{ endpoint: string; stop(): Promise<void> }>,
+  stops: (() => Promise<void>)[],
+) {
   const { endpoint, stop } = await service;
   stops.push(stop);
   return endpoint;

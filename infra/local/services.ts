@@ -23,9 +23,17 @@ export interface ServiceOptions {
   dynamoPort: number;
 }
 
-export async function startDynalite(port: number, dataPath?: string): Promise<{ endpoint: string; stop(): Promise<void> }> {
+export async function startDynalite(
+  port: number,
+  dataPath?: string,
+): Promise<{ endpoint: string; stop(): Promise<void> }> {
   if (dataPath) mkdirSync(dataPath, { recursive: true });
-  const server: Server = dynalite({ ...(dataPath ? { path: dataPath } : {}), createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+  const server: Server = dynalite({
+    ...(dataPath ? { path: dataPath } : {}),
+    createTableMs: 0,
+    deleteTableMs: 0,
+    updateTableMs: 0,
+  });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, '127.0.0.1', () => resolve());

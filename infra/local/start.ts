@@ -30,7 +30,9 @@ if (!values['no-demo']) {
   if (existing.length === 0) {
     console.log('Seeding the demo city (Hà Nội, four weeks of ratings)…');
     const demo = await seedDemo(deps);
-    console.log(`  ${demo.units} units, ${demo.ratings} ratings from ${demo.from} to ${demo.to}, aggregated.`);
+    console.log(
+      `  ${demo.units} units, ${demo.ratings} ratings from ${demo.from} to ${demo.to}, aggregated.`,
+    );
     demoUnit = demo.surveyUnitId;
   } else {
     demoUnit = (await deps.units.children(existing[0]!.id))[0]?.id ?? existing[0]!.id;

@@ -26,5 +26,7 @@ const token = await signDevToken(keys, {
   ...(values.unit ? { unitId: values.unit } : {}),
   ttl: Number(values.ttl),
 });
-console.error(`a ${values.role} token${values.unit ? ` for ${values.unit}` : ''}, valid ${Number(values.ttl) / 3600} h:`);
+console.error(
+  `a ${values.role} token${values.unit ? ` for ${values.unit}` : ''}, valid ${Number(values.ttl) / 3600} h:`,
+);
 console.log(token);

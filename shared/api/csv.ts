@@ -46,7 +46,16 @@ export function csvLine(values: readonly unknown[]): string {
   return `${values.map(csvCell).join(',')}\r\n`;
 }
 
-const RATING_COLUMNS = new Set(['unitId', 'receivedAt', 'submissionId', 'counter', 'dossier', 'procedure', 'comment', 'lang']);
+const RATING_COLUMNS = new Set([
+  'unitId',
+  'receivedAt',
+  'submissionId',
+  'counter',
+  'dossier',
+  'procedure',
+  'comment',
+  'lang',
+]);
 
 /**
  * Ratings from a CSV import: a header row naming unitId, receivedAt, the optional fields, and one

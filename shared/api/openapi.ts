@@ -5,7 +5,11 @@ import { ErrorResponse } from './schemas';
 type Json = Record<string, unknown>;
 
 function schemaOf(schema: z.ZodType, io: 'input' | 'output'): Json {
-  const { $schema: _ignored, ...rest } = z.toJSONSchema(schema, { target: 'openapi-3.0', io, unrepresentable: 'any' }) as Json;
+  const { $schema: _ignored, ...rest } = z.toJSONSchema(schema, {
+    target: 'openapi-3.0',
+    io,
+    unrepresentable: 'any',
+  }) as Json;
   return rest;
 }
 
@@ -45,7 +49,10 @@ export function buildOpenApi(routes: readonly RouteSpec[] = ROUTES): Json {
   const paths: Record<string, Record<string, Json>> = {};
   for (const route of routes) {
     const success = route.response.schema
-      ? { description: 'OK', content: { 'application/json': { schema: schemaOf(route.response.schema, 'output') } } }
+      ? {
+          description: 'OK',
+          content: { 'application/json': { schema: schemaOf(route.response.schema, 'output') } },
+        }
       : { description: 'OK', content: { [route.response.mediaType ?? 'application/octet-stream']: {} } };
     const errorContent = { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } };
     const operation: Json = {
@@ -54,7 +61,12 @@ export function buildOpenApi(routes: readonly RouteSpec[] = ROUTES): Json {
       parameters: parametersOf(route),
       responses: {
         [String(route.response.status)]: success,
-        ...Object.fromEntries(Object.entries(ERRORS).map(([status, description]) => [status, { description, content: errorContent }])),
+        ...Object.fromEntries(
+          Object.entries(ERRORS).map(([status, description]) => [
+            status,
+            { description, content: errorContent },
+          ]),
+        ),
       },
       ...(route.auth === 'official' ? { security: [{ jwt: [] }] } : {}),
     };
@@ -62,7 +74,10 @@ export function buildOpenApi(routes: readonly RouteSpec[] = ROUTES): Json {
       operation.requestBody = {
         required: true,
         content: Object.fromEntries(
-          (route.accepts ?? ['application/json']).map((type) => [type, type === 'application/json' ? { schema: schemaOf(route.body!, 'input') } : {}]),
+          (route.accepts ?? ['application/json']).map((type) => [
+            type,
+            type === 'application/json' ? { schema: schemaOf(route.body!, 'input') } : {},
+          ]),
         ),
       };
     }
@@ -73,7 +88,8 @@ export function buildOpenApi(routes: readonly RouteSpec[] = ROUTES): Json {
     info: {
       title: 'sipas',
       version: '1',
-      description: 'SIPAS-style satisfaction index of public administrative services. See docs/methodology.md.',
+      description:
+        'SIPAS-style satisfaction index of public administrative services. See docs/methodology.md.',
     },
     paths,
     components: {

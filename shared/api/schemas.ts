@@ -11,7 +11,10 @@ export const CounterId = z.string().regex(COUNTER_ID, 'lowercase letters, digits
 export const Day = z.iso.date();
 export const Period = z
   .string()
-  .refine((value) => periodKind(value) !== undefined, 'a day YYYY-MM-DD, month YYYY-MM, quarter YYYY-Qn or year YYYY');
+  .refine(
+    (value) => periodKind(value) !== undefined,
+    'a day YYYY-MM-DD, month YYYY-MM, quarter YYYY-Qn or year YYYY',
+  );
 export const Lang = z.enum(['vi', 'en']);
 /** level per item id; 0 means "không áp dụng / not applicable" */
 export const AnswersInput = z.record(z.string().max(64), z.number().int().min(0).max(10));
@@ -310,7 +313,12 @@ export const SubscriptionInput = z
       https: 'an https:// URL',
       sqs: 'an SQS queue ARN',
     }[input.protocol];
-    if (!valid) ctx.addIssue({ code: 'custom', path: ['endpoint'], message: `must be ${expected} for ${input.protocol}` });
+    if (!valid)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['endpoint'],
+        message: `must be ${expected} for ${input.protocol}`,
+      });
   });
 export type SubscriptionInput = z.output<typeof SubscriptionInput>;
 export const SubscriptionOutput = z.object({
@@ -324,7 +332,11 @@ export const SubscriptionOutput = z.object({
   createdAt: z.string(),
 });
 export const SubscriptionId = z.string().regex(/^[0-9A-Z]{26}$/, 'a subscription id');
-export const AlertsQuery = z.strictObject({ unit: UnitId.optional(), from: Day.optional(), to: Day.optional() });
+export const AlertsQuery = z.strictObject({
+  unit: UnitId.optional(),
+  from: Day.optional(),
+  to: Day.optional(),
+});
 export const AlertId = z.string().regex(/^[a-z0-9-]{1,63}\.[a-z-]{1,40}\.[0-9Q-]{4,10}$/, 'an alert id');
 export const AckInput = z.strictObject({ note: z.string().trim().min(1).max(1000) });
 export const AlertOutput = z.object({

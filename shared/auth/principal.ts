@@ -4,7 +4,9 @@ import { ForbiddenError, NotFoundError, UnauthorizedError } from '../errors';
 import type { UnitsRepository } from '../store/units-repo';
 
 /** Who is calling an officials' route, from the JWT claims the authorizer put on the event. */
-export type Principal = { role: 'admin'; subject: string } | { role: 'official'; subject: string; unitId: string };
+export type Principal =
+  | { role: 'admin'; subject: string }
+  | { role: 'official'; subject: string; unitId: string };
 
 export const GROUPS_CLAIM = 'cognito:groups';
 export const UNIT_CLAIM = 'custom:unitId';
@@ -18,11 +20,15 @@ type Claims = Record<string, string | number | boolean | string[]>;
 function groupsOf(value: Claims[string] | undefined): string[] {
   if (Array.isArray(value)) return value;
   if (typeof value !== 'string') return [];
-  return value.replace(/^\[|\]$/g, '').split(/[\s,]+/).filter(Boolean);
+  return value
+    .replace(/^\[|\]$/g, '')
+    .split(/[\s,]+/)
+    .filter(Boolean);
 }
 
 export function principalFrom(event: APIGatewayProxyEventV2): Principal {
-  const claims = (event.requestContext as { authorizer?: { jwt?: { claims?: Claims } } }).authorizer?.jwt?.claims;
+  const claims = (event.requestContext as { authorizer?: { jwt?: { claims?: Claims } } }).authorizer?.jwt
+    ?.claims;
   if (!claims || typeof claims.sub !== 'string') throw new UnauthorizedError('sign in first');
   const groups = groupsOf(claims[GROUPS_CLAIM]);
   if (groups.includes('admin')) return { role: 'admin', subject: claims.sub };
@@ -42,7 +48,11 @@ export async function scopeOf(principal: Principal, units: UnitsRepository): Pro
 }
 
 /** Loads a unit and checks that the principal may see it; a unit outside the scope is 403, a missing one 404. */
-export async function unitInScope(unitId: string, principal: Principal, units: UnitsRepository): Promise<Unit> {
+export async function unitInScope(
+  unitId: string,
+  principal: Principal,
+  units: UnitsRepository,
+): Promise<Unit> {
   const [unit, scope] = await Promise.all([units.get(unitId), scopeOf(principal, units)]);
   if (!unit) {
     if (principal.role === 'admin') throw new NotFoundError(`no unit ${unitId}`);

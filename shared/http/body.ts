@@ -1,5 +1,10 @@
-import * as z from 'zod';
-import { MalformedBodyError, PayloadTooLargeError, UnsupportedMediaTypeError, ValidationError } from '../errors';
+import type * as z from 'zod';
+import {
+  MalformedBodyError,
+  PayloadTooLargeError,
+  UnsupportedMediaTypeError,
+  ValidationError,
+} from '../errors';
 import type { HttpEvent } from './types';
 
 export type BodyKind = 'json' | 'form' | 'csv';
@@ -18,13 +23,19 @@ export function mediaTypeOf(event: HttpEvent): string | undefined {
  * The raw body as text, after checking its size before anything parses it (413) and its media
  * type against what the route accepts (415). Invalid UTF-8 is refused, not silently replaced.
  */
-export function readBody(event: HttpEvent, accepted: readonly BodyKind[], maxBytes: number): { kind: BodyKind; text: string } {
+export function readBody(
+  event: HttpEvent,
+  accepted: readonly BodyKind[],
+  maxBytes: number,
+): { kind: BodyKind; text: string } {
   const raw = event.body ?? '';
   const bytes = event.isBase64Encoded ? Buffer.from(raw, 'base64') : Buffer.from(raw, 'utf8');
   if (bytes.length > maxBytes) throw new PayloadTooLargeError(`the body is larger than ${maxBytes} bytes`);
   const kind = MEDIA_TYPES[mediaTypeOf(event) ?? ''];
   if (!kind || !accepted.includes(kind)) {
-    throw new UnsupportedMediaTypeError(`send ${accepted.map((k) => Object.keys(MEDIA_TYPES).find((t) => MEDIA_TYPES[t] === k)).join(' or ')}`);
+    throw new UnsupportedMediaTypeError(
+      `send ${accepted.map((k) => Object.keys(MEDIA_TYPES).find((t) => MEDIA_TYPES[t] === k)).join(' or ')}`,
+    );
   }
   let text: string;
   try {
@@ -71,11 +82,14 @@ export function queryParams<S extends z.ZodType>(event: HttpEvent, schema: S): z
 /** A path parameter, validated by `schema` if given; a bad value is a 400 naming the parameter. */
 export function pathParam(event: HttpEvent, name: string, schema?: z.ZodType<string>): string {
   const value = event.pathParameters?.[name];
-  if (value === undefined) throw new ValidationError(`missing ${name}`, [{ field: name, message: 'required' }]);
+  if (value === undefined)
+    throw new ValidationError(`missing ${name}`, [{ field: name, message: 'required' }]);
   if (!schema) return value;
   const parsed = schema.safeParse(value);
   if (!parsed.success) {
-    throw new ValidationError(`invalid ${name}`, [{ field: name, message: parsed.error.issues[0]?.message ?? 'invalid' }]);
+    throw new ValidationError(`invalid ${name}`, [
+      { field: name, message: parsed.error.issues[0]?.message ?? 'invalid' },
+    ]);
   }
   return parsed.data;
 }

@@ -43,7 +43,10 @@ export function toHttpError(error: unknown): HttpError {
       status: 400,
       code: 'invalid_input',
       message: 'the request is not valid',
-      details: error.issues.map((issue) => ({ field: issue.path.join('.') || 'body', message: issue.message })),
+      details: error.issues.map((issue) => ({
+        field: issue.path.join('.') || 'body',
+        message: issue.message,
+      })),
       headers: {},
     };
   }
@@ -69,5 +72,7 @@ export function toHttpError(error: unknown): HttpError {
 }
 
 export function errorBody(error: HttpError) {
-  return { error: { code: error.code, message: error.message, ...(error.details ? { details: error.details } : {}) } };
+  return {
+    error: { code: error.code, message: error.message, ...(error.details ? { details: error.details } : {}) },
+  };
 }

@@ -49,7 +49,9 @@ export function httpHandler(handler: HttpHandler, options: HttpHandlerOptions = 
           'x-request-id': requestId ?? '',
           'x-correlation-id': correlationIdOf(request.event.headers, requestId),
         };
-        request.response = page ? html(error.status, page, headers) : json(error.status, errorBody(error), headers);
+        request.response = page
+          ? html(error.status, page, headers)
+          : json(error.status, errorBody(error), headers);
         logger.resetKeys();
       },
     })

@@ -8,7 +8,12 @@ const BASE_HEADERS = {
 export function json(statusCode: number, body: unknown, headers: Record<string, string> = {}): HttpResult {
   return {
     statusCode,
-    headers: { ...BASE_HEADERS, 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', ...headers },
+    headers: {
+      ...BASE_HEADERS,
+      'content-type': 'application/json; charset=utf-8',
+      'cache-control': 'no-store',
+      ...headers,
+    },
     body: JSON.stringify(body),
   };
 }
@@ -21,7 +26,12 @@ export function publicJson(body: unknown): HttpResult {
 export function html(statusCode: number, body: string, headers: Record<string, string> = {}): HttpResult {
   return {
     statusCode,
-    headers: { ...BASE_HEADERS, 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store', ...headers },
+    headers: {
+      ...BASE_HEADERS,
+      'content-type': 'text/html; charset=utf-8',
+      'cache-control': 'no-store',
+      ...headers,
+    },
     body,
   };
 }
@@ -29,13 +39,23 @@ export function html(statusCode: number, body: string, headers: Record<string, s
 export function binary(contentType: string, data: Buffer, headers: Record<string, string> = {}): HttpResult {
   return {
     statusCode: 200,
-    headers: { ...BASE_HEADERS, 'content-type': contentType, 'cache-control': 'private, max-age=3600', ...headers },
+    headers: {
+      ...BASE_HEADERS,
+      'content-type': contentType,
+      'cache-control': 'private, max-age=3600',
+      ...headers,
+    },
     body: data.toString('base64'),
     isBase64Encoded: true,
   };
 }
 
-export function text(statusCode: number, contentType: string, body: string, headers: Record<string, string> = {}): HttpResult {
+export function text(
+  statusCode: number,
+  contentType: string,
+  body: string,
+  headers: Record<string, string> = {},
+): HttpResult {
   return { statusCode, headers: { ...BASE_HEADERS, 'content-type': contentType, ...headers }, body };
 }
 

@@ -25,7 +25,10 @@ export function createDb(tableName: string, client?: DynamoDBClient): Db {
   // (Without throwOnRequestTimeout this SDK only logs a warning when requestTimeout passes.)
   const base =
     client ??
-    new DynamoDBClient({ maxAttempts: 3, requestHandler: { connectionTimeout: 1_000, requestTimeout: 5_000, throwOnRequestTimeout: true } });
+    new DynamoDBClient({
+      maxAttempts: 3,
+      requestHandler: { connectionTimeout: 1_000, requestTimeout: 5_000, throwOnRequestTimeout: true },
+    });
   return {
     client: DynamoDBDocumentClient.from(base, { marshallOptions: { removeUndefinedValues: true } }),
     tableName,
@@ -66,10 +69,15 @@ export function isConditionFailed(error: unknown): boolean {
 }
 
 /** All pages of a Query. */
-export async function* queryPages(db: Db, input: Omit<QueryCommandInput, 'TableName'>): AsyncGenerator<Item[]> {
+export async function* queryPages(
+  db: Db,
+  input: Omit<QueryCommandInput, 'TableName'>,
+): AsyncGenerator<Item[]> {
   let ExclusiveStartKey: Record<string, unknown> | undefined;
   do {
-    const page = await db.client.send(new QueryCommand({ ...input, TableName: db.tableName, ExclusiveStartKey }));
+    const page = await db.client.send(
+      new QueryCommand({ ...input, TableName: db.tableName, ExclusiveStartKey }),
+    );
     yield (page.Items ?? []) as Item[];
     ExclusiveStartKey = page.LastEvaluatedKey;
   } while (ExclusiveStartKey);
@@ -98,7 +106,9 @@ export async function batchPut(db: Db, items: readonly Item[], concurrency = 4):
     let requests = chunk.map((Item) => ({ PutRequest: { Item } }));
     for (let attempt = 0; requests.length > 0; attempt++) {
       if (attempt > 0) await pause(Math.min(1000, 25 * 2 ** attempt));
-      const result = await db.client.send(new BatchWriteCommand({ RequestItems: { [db.tableName]: requests } }));
+      const result = await db.client.send(
+        new BatchWriteCommand({ RequestItems: { [db.tableName]: requests } }),
+      );
       requests = (result.UnprocessedItems?.[db.tableName] ?? []) as typeof requests;
       if (attempt > 8 && requests.length > 0) throw new Error('batch write did not complete');
     }
@@ -112,7 +122,9 @@ export async function batchGet(db: Db, keys: readonly Record<string, string>[]):
     let pending: Record<string, unknown>[] = chunk;
     for (let attempt = 0; pending.length > 0; attempt++) {
       if (attempt > 0) await pause(Math.min(1000, 25 * 2 ** attempt));
-      const result = await db.client.send(new BatchGetCommand({ RequestItems: { [db.tableName]: { Keys: pending } } }));
+      const result = await db.client.send(
+        new BatchGetCommand({ RequestItems: { [db.tableName]: { Keys: pending } } }),
+      );
       found.push(...((result.Responses?.[db.tableName] ?? []) as Item[]));
       pending = (result.UnprocessedKeys?.[db.tableName]?.Keys ?? []) as Record<string, unknown>[];
       if (attempt > 8 && pending.length > 0) throw new Error('batch get did not complete');

@@ -73,7 +73,10 @@ export const keys = {
   run: (day: string) => ({ PK: `RUN#${day}`, SK: 'RUN' }),
 
   /** The window's start is in the key, so a counter of a past window is never read again, deleted or not. */
-  rateClient: (clientHash: string, windowStart: number) => ({ PK: `RATE#C#${clientHash}#${windowStart}`, SK: 'RATE' }),
+  rateClient: (clientHash: string, windowStart: number) => ({
+    PK: `RATE#C#${clientHash}#${windowStart}`,
+    SK: 'RATE',
+  }),
 
   /** An alert's id is its (unit, rule, period): the key itself makes a second write of it fail. */
   alertId: (unitId: string, rule: string, period: string) => `${unitId}.${rule}.${period}`,

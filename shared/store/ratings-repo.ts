@@ -78,7 +78,10 @@ export class RatingsRepository {
   }
 
   /** One unit-day's ratings flagged for review (access pattern 13): reads the day, returns the flagged few. */
-  async flaggedOnDay(unitId: string, day: string): Promise<{ id: string; receivedAt: string; reason: string }[]> {
+  async flaggedOnDay(
+    unitId: string,
+    day: string,
+  ): Promise<{ id: string; receivedAt: string; reason: string }[]> {
     return withAvailability(async () => {
       const found: { id: string; receivedAt: string; reason: string }[] = [];
       const pages = queryPages(this.db, {

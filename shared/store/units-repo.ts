@@ -1,5 +1,4 @@
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import * as z from 'zod';
 import { UnitOutput } from '../api/schemas';
 import type { Unit } from '../domain';
 import { type Db, type Item, queryAll, withAvailability } from './dynamo';

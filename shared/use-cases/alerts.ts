@@ -66,9 +66,7 @@ export async function raiseAlerts(
   snapshotsByPeriod: ReadonlyMap<string, readonly Snapshot[]>,
   deps: AlertDeps,
 ): Promise<AlertRunSummary> {
-  const overrides = new Map(
-    (await deps.units.subtree('/')).map((unit) => [unit.id, unit.alertThresholds]),
-  );
+  const overrides = new Map((await deps.units.subtree('/')).map((unit) => [unit.id, unit.alertThresholds]));
   const scaleOf = (itemId: string) => deps.registry.itemScale(itemId);
   const raised: RaisedAlert[] = [];
   for (const [period, snapshots] of snapshotsByPeriod) {

@@ -1,7 +1,7 @@
+import { mapConcurrent } from '../concurrency';
 import type { Unit } from '../domain';
 import { daysBetween } from '../methodology/periods';
 import type { RatingsRepository } from '../store/ratings-repo';
-import { mapConcurrent } from '../concurrency';
 
 /**
  * Ratings flagged for review stay stored and counted in the index (a documented choice: a shared

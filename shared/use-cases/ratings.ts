@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
+import * as z from 'zod';
 import type { ImportedRating, RatingSubmission } from '../api/schemas';
 import { ImportedRating as ImportedRatingSchema } from '../api/schemas';
+import { mapConcurrent } from '../concurrency';
 import type { Lang, Rating, RatingSource, Unit } from '../domain';
 import { isWithin } from '../domain';
 import { ConflictError, DomainError, NotFoundError, ValidationError } from '../errors';
@@ -11,9 +13,7 @@ import { maskPersonalNumbers } from '../privacy';
 import { type QrKeys, verifyCode } from '../qr/codes';
 import type { RatingsRepository } from '../store/ratings-repo';
 import type { UnitsRepository } from '../store/units-repo';
-import { mapConcurrent } from '../concurrency';
 import { checkClient, type RateLimitDeps } from './rate-limit';
-import * as z from 'zod';
 
 export interface RatingDeps {
   units: UnitsRepository;
@@ -149,7 +149,8 @@ export async function importRatings(
     try {
       const input = ImportedRatingSchema.parse(entry);
       const unit = await unitOf(input.unitId);
-      if (!unit || !isWithin(unit.path, scopePath)) throw new NotFoundError(`no unit ${input.unitId} in your area`);
+      if (!unit || !isWithin(unit.path, scopePath))
+        throw new NotFoundError(`no unit ${input.unitId} in your area`);
       const receivedAt = new Date(input.receivedAt);
       if (receivedAt.getTime() > now.getTime()) {
         throw new ValidationError('in the future', [{ field: 'receivedAt', message: 'is in the future' }]);
@@ -183,7 +184,15 @@ function contentId(input: ImportedRating): string {
   const answers = Object.keys(input.answers)
     .sort()
     .map((id) => `${id}=${input.answers[id]}`);
-  const content = [input.unitId, new Date(input.receivedAt).toISOString(), answers.join('&'), input.counter ?? '', input.dossier ?? '', input.procedure ?? '', input.comment ?? ''];
+  const content = [
+    input.unitId,
+    new Date(input.receivedAt).toISOString(),
+    answers.join('&'),
+    input.counter ?? '',
+    input.dossier ?? '',
+    input.procedure ?? '',
+    input.comment ?? '',
+  ];
   return `imp-${createHash('sha256').update(content.join('\n')).digest('base64url').slice(0, 40)}`;
 }
 

@@ -45,7 +45,8 @@ export async function putUnit(
     throw invalid('instrument', `unknown instrument; known: ${deps.registry.ids().join(', ')}`);
   }
   const now = deps.clock().toISOString();
-  const alertThresholds = input.alertThresholds === undefined ? existing?.alertThresholds : (input.alertThresholds ?? undefined);
+  const alertThresholds =
+    input.alertThresholds === undefined ? existing?.alertThresholds : (input.alertThresholds ?? undefined);
   const unit: Unit = {
     id: unitId,
     name: input.name,

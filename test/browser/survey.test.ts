@@ -1,6 +1,6 @@
 import jsQR from 'jsqr';
-import { PNG } from 'pngjs';
 import type { Page } from 'playwright-core';
+import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Runtime } from '../../infra/local/runtime';
 import { axeViolations, launch, screenshot } from '../support/browser';

@@ -35,29 +35,102 @@ describe('bad input', () => {
   afterAll(() => runtime?.stop());
 
   const cases: [string, () => Parameters<typeof call>[3], number, string, string?][] = [
-    ['malformed JSON', () => ({ raw: '{"code": "x", answers: }', headers: { 'content-type': 'application/json' } }), 400, 'malformed_body'],
-    ['a wrong content type', () => ({ raw: 'code=x', headers: { 'content-type': 'text/plain' } }), 415, 'unsupported_media_type'],
-    ['an unknown item', () => ({ body: { code, answers: { 'staff.unknown': 5 } } }), 400, 'invalid_input', 'answers.staff.unknown'],
-    ['a level above the scale', () => ({ body: { code, answers: { 'staff.polite': 6 } } }), 400, 'invalid_input', 'answers.staff.polite'],
-    ['a negative level', () => ({ body: { code, answers: { 'staff.polite': -1 } } }), 400, 'invalid_input', 'answers.staff.polite'],
-    ['a fractional level', () => ({ body: { code, answers: { 'staff.polite': 4.5 } } }), 400, 'invalid_input', 'answers.staff.polite'],
-    ['only not-applicable answers', () => ({ body: { code, answers: { 'staff.polite': 0 } } }), 400, 'invalid_input', 'answers'],
-    ['an unknown field', () => ({ body: { code, answers: { 'staff.polite': 5 }, ip: '1.2.3.4' } }), 400, 'invalid_input'],
-    ['a comment over 1,000 characters', () => ({ body: { code, answers: { 'staff.polite': 5 }, comment: 'x'.repeat(1001) } }), 400, 'invalid_input', 'comment'],
-    ['an oversized body', () => ({ body: { code, answers: { 'staff.polite': 5 }, comment: 'x'.repeat(20_000) } }), 413, 'payload_too_large'],
-    ['a tampered QR code', () => ({ body: { code: code.replace('phuong-phuc-xa', 'phuong-ba-dinh'), answers: { 'staff.polite': 5 } } }), 400, 'invalid_input', 'code'],
-    ['a forged signature', () => ({ body: { code: `${code.slice(0, -4)}AAAA`, answers: { 'staff.polite': 5 } } }), 400, 'invalid_input', 'code'],
+    [
+      'malformed JSON',
+      () => ({ raw: '{"code": "x", answers: }', headers: { 'content-type': 'application/json' } }),
+      400,
+      'malformed_body',
+    ],
+    [
+      'a wrong content type',
+      () => ({ raw: 'code=x', headers: { 'content-type': 'text/plain' } }),
+      415,
+      'unsupported_media_type',
+    ],
+    [
+      'an unknown item',
+      () => ({ body: { code, answers: { 'staff.unknown': 5 } } }),
+      400,
+      'invalid_input',
+      'answers.staff.unknown',
+    ],
+    [
+      'a level above the scale',
+      () => ({ body: { code, answers: { 'staff.polite': 6 } } }),
+      400,
+      'invalid_input',
+      'answers.staff.polite',
+    ],
+    [
+      'a negative level',
+      () => ({ body: { code, answers: { 'staff.polite': -1 } } }),
+      400,
+      'invalid_input',
+      'answers.staff.polite',
+    ],
+    [
+      'a fractional level',
+      () => ({ body: { code, answers: { 'staff.polite': 4.5 } } }),
+      400,
+      'invalid_input',
+      'answers.staff.polite',
+    ],
+    [
+      'only not-applicable answers',
+      () => ({ body: { code, answers: { 'staff.polite': 0 } } }),
+      400,
+      'invalid_input',
+      'answers',
+    ],
+    [
+      'an unknown field',
+      () => ({ body: { code, answers: { 'staff.polite': 5 }, ip: '1.2.3.4' } }),
+      400,
+      'invalid_input',
+    ],
+    [
+      'a comment over 1,000 characters',
+      () => ({ body: { code, answers: { 'staff.polite': 5 }, comment: 'x'.repeat(1001) } }),
+      400,
+      'invalid_input',
+      'comment',
+    ],
+    [
+      'an oversized body',
+      () => ({ body: { code, answers: { 'staff.polite': 5 }, comment: 'x'.repeat(20_000) } }),
+      413,
+      'payload_too_large',
+    ],
+    [
+      'a tampered QR code',
+      () => ({
+        body: { code: code.replace('phuong-phuc-xa', 'phuong-ba-dinh'), answers: { 'staff.polite': 5 } },
+      }),
+      400,
+      'invalid_input',
+      'code',
+    ],
+    [
+      'a forged signature',
+      () => ({ body: { code: `${code.slice(0, -4)}AAAA`, answers: { 'staff.polite': 5 } } }),
+      400,
+      'invalid_input',
+      'code',
+    ],
   ];
 
-  it.each(cases)('refuses %s with %i and stores nothing', async (_name, request, status, errorCode, field) => {
-    const before = await storedRatings(today());
-    const response = await call(runtime, 'POST', '/v1/ratings', request());
-    expect(response.status).toBe(status);
-    expect(response.body.error.code).toBe(errorCode);
-    expect(typeof response.body.error.message).toBe('string');
-    if (field) expect(response.body.error.details.map((d: { field: string }) => d.field)).toContain(field);
-    expect(await storedRatings(today())).toBe(before);
-  });
+  it.each(cases)(
+    'refuses %s with %i and stores nothing',
+    async (_name, request, status, errorCode, field) => {
+      const before = await storedRatings(today());
+      const response = await call(runtime, 'POST', '/v1/ratings', request());
+      expect(response.status).toBe(status);
+      expect(response.body.error.code).toBe(errorCode);
+      expect(typeof response.body.error.message).toBe('string');
+      if (field) expect(response.body.error.details.map((d: { field: string }) => d.field)).toContain(field);
+      expect(await storedRatings(today())).toBe(before);
+    },
+  );
 
   it('refuses a counter that differs from the one the QR code was printed for', async () => {
     const counterCode = signCode(await deps.qrKeys(), { unitId: 'phuong-phuc-xa', counter: 'quay-1' });
@@ -83,7 +156,10 @@ describe('bad input', () => {
     });
     expect(response.status).toBe(400);
     expect(response.body.error.details).toEqual([{ field: 'parentId', message: 'no unit khong-co' }]);
-    const badId = await call(runtime, 'PUT', '/v1/units/Bad_Id', { token: admin, body: { name: 'x', level: 'ward' } });
+    const badId = await call(runtime, 'PUT', '/v1/units/Bad_Id', {
+      token: admin,
+      body: { name: 'x', level: 'ward' },
+    });
     expect(badId.status).toBe(400);
     expect(badId.body.error.details[0].field).toBe('unitId');
     expect(await deps.units.get('phuong-moi')).toBeUndefined();

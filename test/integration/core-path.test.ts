@@ -18,7 +18,10 @@ describe('from QR code to index', () => {
   afterAll(() => runtime?.stop());
 
   it('stores a rating from the survey page and reports it in the day index', async () => {
-    expect((await call(runtime, 'PUT', '/v1/units/hn', { token: admin, body: { name: 'Hà Nội', level: 'city' } })).status).toBe(201);
+    expect(
+      (await call(runtime, 'PUT', '/v1/units/hn', { token: admin, body: { name: 'Hà Nội', level: 'city' } }))
+        .status,
+    ).toBe(201);
     const ward = await call(runtime, 'PUT', '/v1/units/phuc-xa', {
       token: admin,
       body: { name: 'Phường Phúc Xá', level: 'ward', parentId: 'hn' },
@@ -37,12 +40,19 @@ describe('from QR code to index', () => {
     expect(page.text).toContain('name="a.staff.polite"');
 
     const rated = await call(runtime, 'POST', '/v1/ratings', {
-      body: { code, answers: { 'staff.polite': 5, 'staff.guidance': 2, 'access.signage': 0 }, submissionId: 'sub-000000001' },
+      body: {
+        code,
+        answers: { 'staff.polite': 5, 'staff.guidance': 2, 'access.signage': 0 },
+        submissionId: 'sub-000000001',
+      },
     });
     expect(rated.status).toBe(201);
 
     const today = new Date(Date.now() + 7 * 3600_000).toISOString().slice(0, 10);
-    const aggregated = await call(runtime, 'POST', '/v1/aggregations', { token: admin, body: { from: today, to: today } });
+    const aggregated = await call(runtime, 'POST', '/v1/aggregations', {
+      token: admin,
+      body: { from: today, to: today },
+    });
     expect(aggregated.status).toBe(200);
     expect(aggregated.body.ratings).toBe(1);
 
@@ -50,6 +60,9 @@ describe('from QR code to index', () => {
     expect(index.status).toBe(200);
     // staff.polite 5 → 100 %, staff.guidance 2 → 0 %: the staff factor is 50 %, the only factor answered.
     expect(index.body).toMatchObject({ unitId: 'phuc-xa', n: 1, index: 50, sufficient: false, rank: null });
-    expect(index.body.items.map((item: { id: string }) => item.id)).toEqual(['staff.polite', 'staff.guidance']);
+    expect(index.body.items.map((item: { id: string }) => item.id)).toEqual([
+      'staff.polite',
+      'staff.guidance',
+    ]);
   });
 });

@@ -10,7 +10,9 @@ describe('the demo city', () => {
     const city = await deps.results.getSnapshot('ha-noi', '2026-11');
     // Every rating of the month is in the city's pool except those of the two counters on the
     // 3-level form, which share no item with the city's sipas-2023.
-    const counters = (await deps.results.getSnapshot('phuong-hoan-kiem', '2026-11'))!.histogram.instruments['counter-3'] ?? 0;
+    const counters =
+      (await deps.results.getSnapshot('phuong-hoan-kiem', '2026-11'))!.histogram.instruments['counter-3'] ??
+      0;
     expect(city?.n).toBe(demo.ratings - counters);
     expect(city?.sufficient).toBe(true);
     const ranked = await deps.results.siblings('ha-noi', '2026-11');

@@ -57,7 +57,11 @@ const CASES: [file: string, module: string, status: number | 'summary'][] = [
   ['nightly.scheduled.json', 'nightly', 'summary'],
 ];
 
-const context = { awsRequestId: 'test', functionName: 'test', getRemainingTimeInMillis: () => 10_000 } as Context;
+const context = {
+  awsRequestId: 'test',
+  functionName: 'test',
+  getRemainingTimeInMillis: () => 10_000,
+} as Context;
 
 describe('sample events', () => {
   let deps: Deps;
@@ -86,7 +90,11 @@ describe('sample events', () => {
   it.each(CASES)('%s runs through %s', async (file, module, expected) => {
     const event = JSON.parse(readFileSync(join(EVENTS_DIR, file), 'utf8')) as Record<string, unknown>;
     if (expected !== 'summary') HttpEventV2.parse(event);
-    const result = (await handlers.get(module)!(event, context)) as { statusCode?: number; body?: string; days?: string[] };
+    const result = (await handlers.get(module)!(event, context)) as {
+      statusCode?: number;
+      body?: string;
+      days?: string[];
+    };
     if (expected === 'summary') {
       expect(result.days?.length).toBeGreaterThan(0);
       return;

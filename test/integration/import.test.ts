@@ -20,8 +20,14 @@ describe('importing ratings', () => {
     deps = createDeps();
     admin = await runtime.token({ role: 'admin' });
     await call(runtime, 'PUT', '/v1/units/hn', { token: admin, body: { name: 'Hà Nội', level: 'city' } });
-    await call(runtime, 'PUT', '/v1/units/tay-ho', { token: admin, body: { name: 'Tây Hồ', level: 'ward', parentId: 'hn' } });
-    await call(runtime, 'PUT', '/v1/units/dong-da', { token: admin, body: { name: 'Đống Đa', level: 'ward', parentId: 'hn' } });
+    await call(runtime, 'PUT', '/v1/units/tay-ho', {
+      token: admin,
+      body: { name: 'Tây Hồ', level: 'ward', parentId: 'hn' },
+    });
+    await call(runtime, 'PUT', '/v1/units/dong-da', {
+      token: admin,
+      body: { name: 'Đống Đa', level: 'ward', parentId: 'hn' },
+    });
   });
   afterAll(() => runtime?.stop());
 
@@ -32,7 +38,12 @@ describe('importing ratings', () => {
       { unitId: 'khong-co', receivedAt: '2026-10-05T02:10:00Z', answers: { 'staff.polite': 4 } },
       { unitId: 'tay-ho', receivedAt: '2099-01-01T00:00:00Z', answers: { 'staff.polite': 4 } },
       // 17:30 UTC on 5 October is 00:30 on 6 October in Hanoi.
-      { unitId: 'tay-ho', receivedAt: '2026-10-05T17:30:00Z', answers: { 'result.fair': 4 }, comment: 'gọi tôi 0912 345 678' },
+      {
+        unitId: 'tay-ho',
+        receivedAt: '2026-10-05T17:30:00Z',
+        answers: { 'result.fair': 4 },
+        comment: 'gọi tôi 0912 345 678',
+      },
     ];
     const first = await call(runtime, 'POST', '/v1/ratings/import', { token: admin, body: { ratings } });
     expect(first.status).toBe(200);
@@ -47,30 +58,46 @@ describe('importing ratings', () => {
   });
 
   it('reads text/csv with a header of fields and item ids', async () => {
-    const csv = '\uFEFFunitId,receivedAt,dossier,comment,staff.polite,result.ontime\r\n' +
+    const csv =
+      '\uFEFFunitId,receivedAt,dossier,comment,staff.polite,result.ontime\r\n' +
       'dong-da,2026-10-07T01:00:00Z,HS-001,"Nhanh, gọn",5,4\r\n' +
       'dong-da,2026-10-07T01:30:00Z,,,3,\r\n' +
       'dong-da,2026-10-07T02:00:00Z,,,x,4\r\n';
-    const response = await call(runtime, 'POST', '/v1/ratings/import', { token: admin, raw: csv, headers: { 'content-type': 'text/csv; charset=utf-8' } });
+    const response = await call(runtime, 'POST', '/v1/ratings/import', {
+      token: admin,
+      raw: csv,
+      headers: { 'content-type': 'text/csv; charset=utf-8' },
+    });
     expect(response.status).toBe(200);
     expect(response.body.accepted).toBe(2);
-    expect(response.body.rejected).toEqual([{ index: 2, error: expect.stringContaining('answers.staff.polite') }]);
+    expect(response.body.rejected).toEqual([
+      { index: 2, error: expect.stringContaining('answers.staff.polite') },
+    ]);
     const stored = await ratingsOf('dong-da', '2026-10-07');
-    expect(stored.find((r) => r.dossier === 'HS-001')).toMatchObject({ comment: 'Nhanh, gọn', answers: { 'staff.polite': 5, 'result.ontime': 4 } });
+    expect(stored.find((r) => r.dossier === 'HS-001')).toMatchObject({
+      comment: 'Nhanh, gọn',
+      answers: { 'staff.polite': 5, 'result.ontime': 4 },
+    });
   });
 
   it('keeps an official’s import inside their area', async () => {
     const official = await runtime.token({ role: 'official', unitId: 'tay-ho' });
     const response = await call(runtime, 'POST', '/v1/ratings/import', {
       token: official,
-      body: { ratings: [{ unitId: 'dong-da', receivedAt: '2026-10-08T01:00:00Z', answers: { 'staff.polite': 5 } }] },
+      body: {
+        ratings: [{ unitId: 'dong-da', receivedAt: '2026-10-08T01:00:00Z', answers: { 'staff.polite': 5 } }],
+      },
     });
     expect(response.body).toMatchObject({ accepted: 0, rejected: [{ index: 0 }] });
     expect(await count('dong-da', '2026-10-08')).toBe(0);
   });
 
   it('refuses more than 1,000 ratings in one call', async () => {
-    const ratings = Array.from({ length: 1001 }, () => ({ unitId: 'tay-ho', receivedAt: '2026-10-09T01:00:00Z', answers: { 'staff.polite': 5 } }));
+    const ratings = Array.from({ length: 1001 }, () => ({
+      unitId: 'tay-ho',
+      receivedAt: '2026-10-09T01:00:00Z',
+      answers: { 'staff.polite': 5 },
+    }));
     const response = await call(runtime, 'POST', '/v1/ratings/import', { token: admin, body: { ratings } });
     expect(response.status).toBe(400);
     expect(response.body.error.details[0].field).toBe('ratings');

@@ -1,10 +1,9 @@
+import { readFileSync } from 'node:fs';
 import jsQR from 'jsqr';
 import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Runtime } from '../../infra/local/runtime';
-import { verifyCode } from '../../shared/qr/codes';
-import { QrKeysSchema } from '../../shared/qr/codes';
-import { readFileSync } from 'node:fs';
+import { QrKeysSchema, verifyCode } from '../../shared/qr/codes';
 import { seedWard } from '../support/citizen';
 import { call, startTestRuntime } from '../support/harness';
 

@@ -7,7 +7,8 @@ describe('units', () => {
   let admin: string;
   let official: string;
 
-  const put = (id: string, body: Record<string, unknown>, token = admin) => call(runtime, 'PUT', `/v1/units/${id}`, { token, body });
+  const put = (id: string, body: Record<string, unknown>, token = admin) =>
+    call(runtime, 'PUT', `/v1/units/${id}`, { token, body });
 
   beforeAll(async () => {
     runtime = await startTestRuntime();
@@ -23,7 +24,11 @@ describe('units', () => {
 
   it('keeps each unit’s path from the root, with slashes on both ends', async () => {
     const counter = await call(runtime, 'GET', '/v1/units/quay-1', { token: admin });
-    expect(counter.body).toMatchObject({ path: '/hn/ba-dinh/phuc-xa/quay-1/', instrument: 'counter-3', parentId: 'phuc-xa' });
+    expect(counter.body).toMatchObject({
+      path: '/hn/ba-dinh/phuc-xa/quay-1/',
+      instrument: 'counter-3',
+      parentId: 'phuc-xa',
+    });
     const ward = await call(runtime, 'GET', '/v1/units/phuc-xa', { token: admin });
     expect(ward.body.instrument).toBe('sipas-2023');
   });
@@ -31,18 +36,28 @@ describe('units', () => {
   it('lists children, roots for an admin and the own unit for an official', async () => {
     const children = await call(runtime, 'GET', '/v1/units?parent=hn', { token: admin });
     expect(children.body.map((u: { id: string }) => u.id).sort()).toEqual(['ba-dinh', 'ba-dinh-2']);
-    expect((await call(runtime, 'GET', '/v1/units', { token: admin })).body.map((u: { id: string }) => u.id)).toEqual(['hn']);
-    expect((await call(runtime, 'GET', '/v1/units', { token: official })).body.map((u: { id: string }) => u.id)).toEqual(['ba-dinh']);
+    expect(
+      (await call(runtime, 'GET', '/v1/units', { token: admin })).body.map((u: { id: string }) => u.id),
+    ).toEqual(['hn']);
+    expect(
+      (await call(runtime, 'GET', '/v1/units', { token: official })).body.map((u: { id: string }) => u.id),
+    ).toEqual(['ba-dinh']);
   });
 
   it('keeps an official inside their subtree, even beside a sibling whose id starts the same', async () => {
     expect((await call(runtime, 'GET', '/v1/units/phuc-xa', { token: official })).status).toBe(200);
     expect((await call(runtime, 'GET', '/v1/units/ba-dinh-2', { token: official })).status).toBe(403);
     expect((await call(runtime, 'GET', '/v1/units?parent=hn', { token: official })).status).toBe(403);
-    expect((await put('new-ward', { name: 'Mới', level: 'ward', parentId: 'ba-dinh-2' }, official)).status).toBe(403);
-    expect((await put('new-ward', { name: 'Mới', level: 'ward', parentId: 'phuc-xa' }, official)).status).toBe(201);
+    expect(
+      (await put('new-ward', { name: 'Mới', level: 'ward', parentId: 'ba-dinh-2' }, official)).status,
+    ).toBe(403);
+    expect(
+      (await put('new-ward', { name: 'Mới', level: 'ward', parentId: 'phuc-xa' }, official)).status,
+    ).toBe(201);
     // An official cannot lift their own unit out of their area.
-    expect((await put('ba-dinh', { name: 'Ba Đình', level: 'district', parentId: 'ba-dinh-2' }, official)).status).toBe(403);
+    expect(
+      (await put('ba-dinh', { name: 'Ba Đình', level: 'district', parentId: 'ba-dinh-2' }, official)).status,
+    ).toBe(403);
   });
 
   it('moves a unit with its whole subtree', async () => {
@@ -61,11 +76,16 @@ describe('units', () => {
 
   it('keeps a unit’s own alert thresholds until they are cleared', async () => {
     const base = { name: 'Tây Hồ', level: 'ward', parentId: 'hn' };
-    expect((await put('tay-ho', { ...base, alertThresholds: { target: 90, rankPlaces: 3 } })).body.alertThresholds).toEqual({
+    expect(
+      (await put('tay-ho', { ...base, alertThresholds: { target: 90, rankPlaces: 3 } })).body.alertThresholds,
+    ).toEqual({
       target: 90,
       rankPlaces: 3,
     });
-    expect((await put('tay-ho', { ...base, name: 'Phường Tây Hồ' })).body.alertThresholds).toEqual({ target: 90, rankPlaces: 3 });
+    expect((await put('tay-ho', { ...base, name: 'Phường Tây Hồ' })).body.alertThresholds).toEqual({
+      target: 90,
+      rankPlaces: 3,
+    });
     expect((await put('tay-ho', { ...base, alertThresholds: null })).body.alertThresholds).toBeUndefined();
     const invalid = await put('tay-ho', { ...base, alertThresholds: { target: 120 } });
     expect(invalid.status).toBe(400);

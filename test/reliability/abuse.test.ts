@@ -14,7 +14,9 @@ describe('abuse', () => {
   let runtime: Runtime;
   let admin: string;
   let keys: ReturnType<typeof runtimeQrKeys>;
-  const ratingCount = async () => recordItems(await scanAll(runtime.dynamoEndpoint, runtime.tableName)).filter((i) => i.type === 'rating').length;
+  const ratingCount = async () =>
+    recordItems(await scanAll(runtime.dynamoEndpoint, runtime.tableName)).filter((i) => i.type === 'rating')
+      .length;
 
   beforeAll(async () => {
     runtime = await startTestRuntime();
@@ -39,16 +41,23 @@ describe('abuse', () => {
     for (const code of tampered) {
       const response = await call(runtime, 'POST', '/v1/ratings', { body: { code, answers: VALID_ANSWERS } });
       expect([code, response.status, response.body.error.code]).toEqual([code, 400, 'invalid_input']);
-      expect(response.body.error.details).toContainEqual({ field: 'code', message: 'signature does not match' });
+      expect(response.body.error.details).toContainEqual({
+        field: 'code',
+        message: 'signature does not match',
+      });
       const page = await call(runtime, 'GET', `/s/${encodeURIComponent(code)}`);
       expect(page.status).toBe(400);
       expect(page.headers.get('content-type')).toMatch(/^text\/html/);
     }
     // a key version that was never issued is unknown
-    const unknownVersion = await call(runtime, 'POST', '/v1/ratings', { body: { code: plain.replace(`.${version}.`, '.77.'), answers: VALID_ANSWERS } });
+    const unknownVersion = await call(runtime, 'POST', '/v1/ratings', {
+      body: { code: plain.replace(`.${version}.`, '.77.'), answers: VALID_ANSWERS },
+    });
     expect(unknownVersion.status).toBe(404);
     // the counter in the body must be the one the code was printed for
-    const otherCounter = await call(runtime, 'POST', '/v1/ratings', { body: { code: withCounter, counter: 'c2', answers: VALID_ANSWERS } });
+    const otherCounter = await call(runtime, 'POST', '/v1/ratings', {
+      body: { code: withCounter, counter: 'c2', answers: VALID_ANSWERS },
+    });
     expect(otherCounter.status).toBe(400);
     expect(otherCounter.body.error.details.map((d: { field: string }) => d.field)).toEqual(['counter']);
     expect(await ratingCount()).toBe(before);
@@ -56,7 +65,12 @@ describe('abuse', () => {
 
   it('takes a dossier code once: a replay is 409, in any letter case, from any unit', async () => {
     const first = await call(runtime, 'POST', '/v1/ratings', {
-      body: { code: signCode(keys, { unitId: 'ab-w1' }), answers: VALID_ANSWERS, dossier: 'HS-2025/000123', submissionId: 'dossier-first-1' },
+      body: {
+        code: signCode(keys, { unitId: 'ab-w1' }),
+        answers: VALID_ANSWERS,
+        dossier: 'HS-2025/000123',
+        submissionId: 'dossier-first-1',
+      },
     });
     expect(first.status).toBe(201);
     const before = await ratingCount();
@@ -65,12 +79,19 @@ describe('abuse', () => {
       ['ab-w1', 'hs-2025/000123', 'dossier-replay-2'],
       ['ab-w2', ' HS-2025/000123 ', 'dossier-replay-3'],
     ] as const) {
-      const replay = await call(runtime, 'POST', '/v1/ratings', { body: { code: signCode(keys, { unitId }), answers: VALID_ANSWERS, dossier, submissionId } });
+      const replay = await call(runtime, 'POST', '/v1/ratings', {
+        body: { code: signCode(keys, { unitId }), answers: VALID_ANSWERS, dossier, submissionId },
+      });
       expect([dossier, replay.status, replay.body.error.code]).toEqual([dossier, 409, 'conflict']);
     }
     // the same submission sent again is not a replay but a retry: the same rating back
     const retry = await call(runtime, 'POST', '/v1/ratings', {
-      body: { code: signCode(keys, { unitId: 'ab-w1' }), answers: VALID_ANSWERS, dossier: 'HS-2025/000123', submissionId: 'dossier-first-1' },
+      body: {
+        code: signCode(keys, { unitId: 'ab-w1' }),
+        answers: VALID_ANSWERS,
+        dossier: 'HS-2025/000123',
+        submissionId: 'dossier-first-1',
+      },
     });
     expect(retry.body).toEqual({ id: first.body.id, duplicate: true });
     expect(await ratingCount()).toBe(before);
@@ -82,7 +103,9 @@ describe('abuse', () => {
     let refused: Awaited<ReturnType<typeof call>> | undefined;
     // every request here comes from 127.0.0.1; the earlier tests' valid submissions count too
     for (let i = 0; i < 60 && !refused; i++) {
-      const response = await call(runtime, 'POST', '/v1/ratings', { body: { code, answers: VALID_ANSWERS, submissionId: `burst-${String(i).padStart(4, '0')}` } });
+      const response = await call(runtime, 'POST', '/v1/ratings', {
+        body: { code, answers: VALID_ANSWERS, submissionId: `burst-${String(i).padStart(4, '0')}` },
+      });
       statuses.push(response.status);
       if (response.status === 429) refused = response;
     }
@@ -91,7 +114,9 @@ describe('abuse', () => {
     expect(Number(refused!.headers.get('retry-after'))).toBeGreaterThan(0);
     expect(statuses.slice(0, -1).every((status) => status === 201)).toBe(true);
 
-    const stored = (await scanAll(runtime.dynamoEndpoint, runtime.tableName)).filter((i) => i.type === 'rating' && i.unitId === 'ab-w3');
+    const stored = (await scanAll(runtime.dynamoEndpoint, runtime.tableName)).filter(
+      (i) => i.type === 'rating' && i.unitId === 'ab-w3',
+    );
     // refused ones are not stored; past the third rating of this unit from this source, each is flagged
     expect(stored).toHaveLength(statuses.length - 1);
     expect(stored.filter((r) => r.flagged === undefined)).toHaveLength(3);

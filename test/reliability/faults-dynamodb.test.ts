@@ -30,10 +30,16 @@ const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  * dynalite on disk in a child process, so "the endpoint disappears" can be a SIGKILL, as when a
  * host dies: an in-process dynalite closed under load throws from its queued operations instead.
  */
-async function startDynaliteProcess(port: number, dataPath: string): Promise<{ endpoint: string; stop(): Promise<void> }> {
+async function startDynaliteProcess(
+  port: number,
+  dataPath: string,
+): Promise<{ endpoint: string; stop(): Promise<void> }> {
   const script = `const d = require('dynalite')({ path: ${JSON.stringify(dataPath)}, createTableMs: 0 });
 d.listen(${port}, '127.0.0.1', () => console.log('port=' + d.address().port));`;
-  const child: ChildProcess = spawn(process.execPath, ['-e', script], { cwd: process.cwd(), stdio: ['ignore', 'pipe', 'inherit'] });
+  const child: ChildProcess = spawn(process.execPath, ['-e', script], {
+    cwd: process.cwd(),
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   const actual = await new Promise<number>((resolve, reject) => {
     child.stdout!.on('data', (chunk: Buffer) => {
       const match = /port=(\d+)/.exec(chunk.toString());
@@ -92,7 +98,11 @@ describe('faults: DynamoDB goes away mid-load and comes back', () => {
     const client = async () => {
       while (next < SUBMISSIONS) {
         const i = next++;
-        const body = { code: codes[i % codes.length], answers: VALID_ANSWERS, submissionId: `fault-${i.toString().padStart(6, '0')}` };
+        const body = {
+          code: codes[i % codes.length],
+          answers: VALID_ANSWERS,
+          submissionId: `fault-${i.toString().padStart(6, '0')}`,
+        };
         for (;;) {
           // A request that never comes back is a failure of its own: the promise is "no hang".
           const response = await call(runtime, 'POST', '/v1/ratings', { body, headers: {} });
@@ -132,10 +142,13 @@ describe('faults: DynamoDB goes away mid-load and comes back', () => {
     expect(statuses.get(503)).toBeGreaterThanOrEqual(OUTAGE_503S);
     expect([...statuses.keys()].filter((status) => ![200, 201, 503].includes(status))).toEqual([]);
 
-    const ratings = new RatingsRepository(createDb('sipas-faults', new DynamoDBClient({ endpoint: dynamo!.endpoint })));
+    const ratings = new RatingsRepository(
+      createDb('sipas-faults', new DynamoDBClient({ endpoint: dynamo!.endpoint })),
+    );
     const stored: string[] = [];
     for (const day of daysAroundNow()) {
-      for (const unitId of wards) for await (const page of ratings.unitDay(unitId, day)) stored.push(...page.map((r) => r.id));
+      for (const unitId of wards)
+        for await (const page of ratings.unitDay(unitId, day)) stored.push(...page.map((r) => r.id));
     }
     // every submission accepted exactly once (a Put that landed before its answer was lost comes
     // back on retry as a duplicate with the same id), and nothing else stored

@@ -4,8 +4,8 @@ import type { ResultsRepository } from '../../shared/store/results-repo';
 import { closeDays } from '../../shared/use-cases/close-days';
 import { importRatings } from '../../shared/use-cases/ratings';
 import { putUnit } from '../../shared/use-cases/units';
-import { fingerprint, scanAll } from '../support/table-scan';
 import { createTestDeps } from '../support/harness';
+import { fingerprint, scanAll } from '../support/table-scan';
 
 /**
  * DESIGN.md, data flow 4: "A re-run gives the same result." The nightly job may die at any write
@@ -21,7 +21,10 @@ class Killed extends Error {}
 /** The same city and ratings in a fresh table, with fixed clock and ids so two tables can be compared item by item. */
 async function seededDeps(): Promise<Deps> {
   let seq = 0;
-  const deps = await createTestDeps({ clock: () => FIXED, newId: () => `01JX${(seq++).toString().padStart(22, '0')}` });
+  const deps = await createTestDeps({
+    clock: () => FIXED,
+    newId: () => `01JX${(seq++).toString().padStart(22, '0')}`,
+  });
   await putUnit('kx', { name: 'City KX', level: 'city' }, '/', deps);
   for (const id of WARDS) await putUnit(id, { name: `Ward ${id}`, level: 'ward', parentId: 'kx' }, '/', deps);
   const ratings = DAYS.flatMap((day, d) =>
@@ -30,7 +33,11 @@ async function seededDeps(): Promise<Deps> {
         unitId,
         // 03:00Z is 10:00 in Vietnam: the rating falls on `day` there
         receivedAt: `${day}T03:${String(i % 60).padStart(2, '0')}:00Z`,
-        answers: { 'staff.polite': 1 + ((i + w) % 5), 'staff.guidance': 1 + ((i * 3 + d) % 5), 'access.signage': 1 + (i % 4) },
+        answers: {
+          'staff.polite': 1 + ((i + w) % 5),
+          'staff.guidance': 1 + ((i * 3 + d) % 5),
+          'access.signage': 1 + (i % 4),
+        },
         submissionId: `seed-${day}-${unitId}-${i}`,
       })),
     ),
@@ -54,8 +61,12 @@ function killedAt(results: ResultsRepository, killAt: number): ResultsRepository
   };
   return new Proxy(results, {
     get(target, property, receiver) {
-      if (property === 'putOwnHistograms') return (items: Parameters<ResultsRepository['putOwnHistograms']>[0]) => kill(items, (part) => target.putOwnHistograms(part));
-      if (property === 'putSnapshots') return (items: Parameters<ResultsRepository['putSnapshots']>[0]) => kill(items, (part) => target.putSnapshots(part));
+      if (property === 'putOwnHistograms')
+        return (items: Parameters<ResultsRepository['putOwnHistograms']>[0]) =>
+          kill(items, (part) => target.putOwnHistograms(part));
+      if (property === 'putSnapshots')
+        return (items: Parameters<ResultsRepository['putSnapshots']>[0]) =>
+          kill(items, (part) => target.putSnapshots(part));
       const value = Reflect.get(target, property, receiver);
       return typeof value === 'function' ? value.bind(target) : value;
     },
@@ -63,7 +74,11 @@ function killedAt(results: ResultsRepository, killAt: number): ResultsRepository
 }
 
 const resultItems = async (deps: Deps) =>
-  fingerprint((await scanAll(inject('dynamoEndpoint'), deps.db.tableName)).filter((item) => item.type !== 'rating' && item.type !== 'unit'));
+  fingerprint(
+    (await scanAll(inject('dynamoEndpoint'), deps.db.tableName)).filter(
+      (item) => item.type !== 'rating' && item.type !== 'unit',
+    ),
+  );
 
 describe('faults: the nightly job killed mid-run', () => {
   it('converges on exactly the clean run’s results when re-run, wherever it was killed', async () => {
@@ -72,13 +87,17 @@ describe('faults: the nightly job killed mid-run', () => {
     const expected = await resultItems(clean);
     // 3 days × (3 wards + city) own/pooled results, plus month/quarter/year: far more than a handful of items
     expect(expected.length).toBeGreaterThan(20);
-    expect(cleanSummary.ratings).toBe(DAYS.reduce((sum, _, d) => sum + WARDS.reduce((s, __, w) => s + 12 + 5 * w + d, 0), 0));
+    expect(cleanSummary.ratings).toBe(
+      DAYS.reduce((sum, _, d) => sum + WARDS.reduce((s, __, w) => s + 12 + 5 * w + d, 0), 0),
+    );
 
     // 3 day-histogram writes, 3 period sums (month ×2: March and April; quarter ×2; year ×1), then snapshots:
     // killing at the 1st, a middle and a late write covers histograms, sums and snapshots.
     for (const killAt of [1, 4, 9, 13]) {
       const deps = await seededDeps();
-      await expect(closeDays(DAYS, { ...deps, results: killedAt(deps.results, killAt) })).rejects.toBeInstanceOf(Killed);
+      await expect(
+        closeDays(DAYS, { ...deps, results: killedAt(deps.results, killAt) }),
+      ).rejects.toBeInstanceOf(Killed);
       const partial = await resultItems(deps);
       expect(partial, `killed at ${killAt} left the job unfinished`).not.toEqual(expected);
       const summary = await closeDays(DAYS, deps);

@@ -1,6 +1,11 @@
 import { createServer } from 'node:net';
-import { SNSClient, CreateTopicCommand, SubscribeCommand } from '@aws-sdk/client-sns';
-import { CreateQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { CreateTopicCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
+import {
+  CreateQueueCommand,
+  GetQueueAttributesCommand,
+  ReceiveMessageCommand,
+  SQSClient,
+} from '@aws-sdk/client-sqs';
 import { describe, expect, inject, it } from 'vitest';
 import { createAlertDeps } from '../../shared/deps';
 import { processOutbox } from '../../shared/use-cases/alerts';
@@ -29,11 +34,21 @@ describe('faults: SNS unavailable while alerts go out', () => {
     const name = `sipas-outbox-${process.pid}-${Date.now().toString(36)}`;
     const { TopicArn } = await sns.send(new CreateTopicCommand({ Name: name }));
     const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: name }));
-    const { Attributes } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['QueueArn'] }));
+    const { Attributes } = await sqs.send(
+      new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['QueueArn'] }),
+    );
     await sns.send(new SubscribeCommand({ TopicArn, Protocol: 'sqs', Endpoint: Attributes!.QueueArn }));
 
     const now = new Date();
-    const down = createAlertDeps(deps.config, deps.db, snsAlertsTopic(TopicArn, new SNSClient({ endpoint: `http://127.0.0.1:${await closedPort()}`, maxAttempts: 1 })), () => now);
+    const down = createAlertDeps(
+      deps.config,
+      deps.db,
+      snsAlertsTopic(
+        TopicArn,
+        new SNSClient({ endpoint: `http://127.0.0.1:${await closedPort()}`, maxAttempts: 1 }),
+      ),
+      () => now,
+    );
     const up = createAlertDeps(deps.config, deps.db, snsAlertsTopic(TopicArn!, sns), () => now);
 
     const text = { subject: '[SIPAS] test', body: 'below target' };
@@ -70,7 +85,9 @@ describe('faults: SNS unavailable while alerts go out', () => {
 
     const received: string[] = [];
     for (let i = 0; i < 5; i++) {
-      const { Messages } = await sqs.send(new ReceiveMessageCommand({ QueueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }));
+      const { Messages } = await sqs.send(
+        new ReceiveMessageCommand({ QueueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }),
+      );
       received.push(...(Messages ?? []).map((m) => m.Body ?? ''));
     }
     expect(received).toHaveLength(3);

@@ -1,9 +1,9 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Runtime } from '../../infra/local/runtime';
 import { signCode } from '../../shared/qr/codes';
 import { createDb } from '../../shared/store/dynamo';
 import { RatingsRepository } from '../../shared/store/ratings-repo';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { daysAroundNow, runtimeQrKeys, seedCity, VALID_ANSWERS } from '../support/city';
 import { call, startTestRuntime } from '../support/harness';
 
@@ -48,7 +48,11 @@ describe('load: 20,000 ratings from 64 clients', () => {
         body: {
           code: codes[i % WARDS],
           // the levels vary so histograms are not all alike; 1..5 are valid for every item used
-          answers: { 'staff.polite': 1 + (i % 5), 'staff.guidance': 1 + ((i >> 2) % 5), 'access.signage': VALID_ANSWERS['access.signage'] },
+          answers: {
+            'staff.polite': 1 + (i % 5),
+            'staff.guidance': 1 + ((i >> 2) % 5),
+            'access.signage': VALID_ANSWERS['access.signage'],
+          },
           submissionId: `load-${i.toString().padStart(8, '0')}`,
         },
       });
@@ -85,16 +89,20 @@ describe('load: 20,000 ratings from 64 clients', () => {
       // exactly one of the (possibly racing) first sends stored it; a racing twin is a duplicate of it
       expect(created, `rating ${i}`).toHaveLength(1);
       expect(created[0]!.duplicate).toBe(false);
-      for (const twin of sent.filter((o) => o.status !== 201)) expect(twin).toEqual({ status: 200, id: created[0]!.id, duplicate: true });
+      for (const twin of sent.filter((o) => o.status !== 201))
+        expect(twin).toEqual({ status: 200, id: created[0]!.id, duplicate: true });
       idsBySubmission.set(i, created[0]!.id!);
     }
     for (const [i, retry] of retries.entries()) {
-      if (retry) expect(retry, `retry of ${i}`).toEqual({ status: 200, id: idsBySubmission.get(i), duplicate: true });
+      if (retry)
+        expect(retry, `retry of ${i}`).toEqual({ status: 200, id: idsBySubmission.get(i), duplicate: true });
     }
     expect(new Set(idsBySubmission.values()).size).toBe(RATINGS);
 
     // Count what is stored, through the nightly job's own access pattern (unit-day queries).
-    const ratings = new RatingsRepository(createDb(runtime.tableName, new DynamoDBClient({ endpoint: runtime.dynamoEndpoint })));
+    const ratings = new RatingsRepository(
+      createDb(runtime.tableName, new DynamoDBClient({ endpoint: runtime.dynamoEndpoint })),
+    );
     const storedByDay = new Map<string, Map<string, number>>();
     const storedIds: string[] = [];
     for (const day of daysAroundNow()) {
@@ -115,7 +123,10 @@ describe('load: 20,000 ratings from 64 clients', () => {
     // The night's n is the count stored: for the city (all wards pooled) and for each ward.
     for (const [day, perUnit] of storedByDay) {
       const total = [...perUnit.values()].reduce((a, b) => a + b, 0);
-      const run = await call(runtime, 'POST', '/v1/aggregations', { token: admin, body: { from: day, to: day } });
+      const run = await call(runtime, 'POST', '/v1/aggregations', {
+        token: admin,
+        body: { from: day, to: day },
+      });
       expect(run.status).toBe(200);
       expect(run.body.ratings).toBe(total);
       for (const [unitId, n] of perUnit) {

@@ -41,22 +41,59 @@ describe('privacy', () => {
     const comment = `Cán bộ nhiệt tình. Gọi tôi ${PHONES.join(' hoặc ')}, CCCD ${CITIZEN_ID}.`;
     const spoofed = { 'x-forwarded-for': PLANTED_IP, 'x-real-ip': PLANTED_IP };
 
-    const json = await call(runtime, 'POST', '/v1/ratings', { headers: spoofed, body: { code, answers: VALID_ANSWERS, comment } });
+    const json = await call(runtime, 'POST', '/v1/ratings', {
+      headers: spoofed,
+      body: { code, answers: VALID_ANSWERS, comment },
+    });
     expect(json.status).toBe(201);
     const form = new URLSearchParams({ code, 'a.staff.polite': '4', comment, lang: 'vi' }).toString();
-    const viaForm = await call(runtime, 'POST', '/v1/ratings', { headers: { ...spoofed, 'content-type': 'application/x-www-form-urlencoded' }, raw: form });
+    const viaForm = await call(runtime, 'POST', '/v1/ratings', {
+      headers: { ...spoofed, 'content-type': 'application/x-www-form-urlencoded' },
+      raw: form,
+    });
     expect(viaForm.status).toBe(303);
     const imported = await call(runtime, 'POST', '/v1/ratings/import', {
       token: admin,
       headers: spoofed,
-      body: { ratings: [{ unitId: 'pv-w1', receivedAt: new Date(Date.now() - 60_000).toISOString(), answers: VALID_ANSWERS, comment }] },
+      body: {
+        ratings: [
+          {
+            unitId: 'pv-w1',
+            receivedAt: new Date(Date.now() - 60_000).toISOString(),
+            answers: VALID_ANSWERS,
+            comment,
+          },
+        ],
+      },
     });
     expect(imported.body.accepted).toBe(1);
     // refusals are logged too: a forged code, a bad body, an unknown route
-    expect((await call(runtime, 'POST', '/v1/ratings', { headers: spoofed, body: { code: `${code.slice(0, -2)}AA`, answers: VALID_ANSWERS, comment } })).status).toBe(400);
-    expect((await call(runtime, 'POST', '/v1/ratings', { headers: spoofed, body: { code, answers: { nope: 9 }, comment } })).status).toBe(400);
+    expect(
+      (
+        await call(runtime, 'POST', '/v1/ratings', {
+          headers: spoofed,
+          body: { code: `${code.slice(0, -2)}AA`, answers: VALID_ANSWERS, comment },
+        })
+      ).status,
+    ).toBe(400);
+    expect(
+      (
+        await call(runtime, 'POST', '/v1/ratings', {
+          headers: spoofed,
+          body: { code, answers: { nope: 9 }, comment },
+        })
+      ).status,
+    ).toBe(400);
     const today = new Date(Date.now() + 7 * 3_600_000).toISOString().slice(0, 10);
-    expect((await call(runtime, 'POST', '/v1/aggregations', { token: admin, headers: spoofed, body: { from: today, to: today } })).status).toBe(200);
+    expect(
+      (
+        await call(runtime, 'POST', '/v1/aggregations', {
+          token: admin,
+          headers: spoofed,
+          body: { from: today, to: today },
+        })
+      ).status,
+    ).toBe(200);
 
     const items = await scanAll(runtime.dynamoEndpoint, runtime.tableName);
     const ratings = items.filter((item) => item.type === 'rating');
@@ -70,7 +107,10 @@ describe('privacy', () => {
     const logs = capture.lines();
     // the test saw the handlers' logs at all (the capture works): every request logs at least once
     expect(logs.some((line) => line.includes('"service":"sipas"'))).toBe(true);
-    for (const [where, texts] of [['stored items', stored], ['log lines', logs]] as const) {
+    for (const [where, texts] of [
+      ['stored items', stored],
+      ['log lines', logs],
+    ] as const) {
       for (const text of texts) {
         expect(text, where).not.toContain(PLANTED_IP);
         // loopback is the source address of every request here; it may appear only in a URL (host:port)
@@ -95,27 +135,40 @@ describe('masking personal numbers', () => {
     expect(maskPersonalNumbers('(028) 3823 4567')).toBe('(•••••••••••');
     expect(maskPersonalNumbers('０９１２３４５６７８')).toBe('••••••••••');
     // amounts and dates stay readable
-    expect(maskPersonalNumbers('lệ phí 1.500.000 đồng, hẹn 12/03/2025 lúc 10:30')).toBe('lệ phí 1.500.000 đồng, hẹn 12/03/2025 lúc 10:30');
+    expect(maskPersonalNumbers('lệ phí 1.500.000 đồng, hẹn 12/03/2025 lúc 10:30')).toBe(
+      'lệ phí 1.500.000 đồng, hẹn 12/03/2025 lúc 10:30',
+    );
   });
 
   it('leaves no run of 7 digits of any generated phone number, however it is grouped', () => {
     const prefix = fc.constantFrom('0', '+84', '84', '+84 ', '(+84) ', '0084 ');
-    const mobile = fc.tuple(fc.constantFrom('3', '5', '7', '8', '9'), fc.stringMatching(/^\d{8}$/)).map(([a, b]) => a + b);
+    const mobile = fc
+      .tuple(fc.constantFrom('3', '5', '7', '8', '9'), fc.stringMatching(/^\d{8}$/))
+      .map(([a, b]) => a + b);
     const separator = fc.constantFrom('', ' ', '.', '-', ' - ', '  ', '\u00a0');
     const grouping = fc.constantFrom([3, 3, 3], [2, 3, 4], [4, 5], [9], [3, 2, 2, 2]);
     fc.assert(
-      fc.property(prefix, mobile, separator, grouping, fc.string({ maxLength: 10 }), (p, digits, sep, groups, around) => {
-        const parts: string[] = [];
-        let at = 0;
-        for (const size of groups) {
-          parts.push(digits.slice(at, at + size));
-          at += size;
-        }
-        const written = `${around.replace(/\d/g, '')} ${p}${parts.join(sep)} ${around.replace(/\d/g, '')}`;
-        const masked = maskPersonalNumbers(written);
-        // what is left of the number: at most the country code's digits
-        return !digitsOf(masked).includes(digits.slice(0, 7)) && !digitsOf(masked).includes(digits.slice(-7));
-      }),
+      fc.property(
+        prefix,
+        mobile,
+        separator,
+        grouping,
+        fc.string({ maxLength: 10 }),
+        (p, digits, sep, groups, around) => {
+          const parts: string[] = [];
+          let at = 0;
+          for (const size of groups) {
+            parts.push(digits.slice(at, at + size));
+            at += size;
+          }
+          const written = `${around.replace(/\d/g, '')} ${p}${parts.join(sep)} ${around.replace(/\d/g, '')}`;
+          const masked = maskPersonalNumbers(written);
+          // what is left of the number: at most the country code's digits
+          return (
+            !digitsOf(masked).includes(digits.slice(0, 7)) && !digitsOf(masked).includes(digits.slice(-7))
+          );
+        },
+      ),
       { numRuns: 500 },
     );
   });

@@ -18,6 +18,7 @@ export const nastyString: fc.Arbitrary<string> = fc.oneof(
     '<script>alert(1)</script>',
     '"><img src=x onerror=alert(1)>',
     "' OR '1'='1",
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: a log-injection payload, sent as text
     '${jndi:ldap://x/a}',
     '__proto__',
     'constructor',
@@ -69,27 +70,46 @@ export const contentTypes = fc.constantFrom(
 export type RawBody = string | Uint8Array;
 
 /** Bodies in every wrong shape; `valid` is a body the route accepts, mutated by some of them. */
-export function bodyArbitrary(valid: Record<string, unknown>, fields: readonly string[]): fc.Arbitrary<RawBody> {
+export function bodyArbitrary(
+  valid: Record<string, unknown>,
+  fields: readonly string[],
+): fc.Arbitrary<RawBody> {
   const mutated = fc
     .tuple(
       fc.dictionary(fc.constantFrom(...(fields.length ? fields : ['x'])), nastyValue, { maxKeys: 3 }),
       fc.option(fc.tuple(nastyString, nastyValue), { nil: undefined }),
     )
-    .map(([changes, unknown]) => JSON.stringify({ ...valid, ...changes, ...(unknown ? { [unknown[0] || 'extra']: unknown[1] } : {}) }));
+    .map(([changes, unknown]) =>
+      JSON.stringify({ ...valid, ...changes, ...(unknown ? { [unknown[0] || 'extra']: unknown[1] } : {}) }),
+    );
   return fc.oneof(
     { weight: 4, arbitrary: mutated },
     fc.json({ maxDepth: 4 }),
     fc.anything({ maxDepth: 3 }).map((value) => JSON.stringify(value) ?? 'null'),
     fc.integer({ min: 20, max: 20_000 }).map((depth) => '['.repeat(depth) + ']'.repeat(depth)),
-    fc.integer({ min: 20, max: 2_000 }).map((depth) => '{"a":'.repeat(depth) + '1' + '}'.repeat(depth)),
+    fc.integer({ min: 20, max: 2_000 }).map((depth) => `${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}`),
     fc.uint8Array({ minLength: 1, maxLength: 300 }),
     // valid JSON around bytes that are not UTF-8
     fc.uint8Array({ minLength: 1, maxLength: 8 }).map((bytes) => {
       const invalid = Uint8Array.from([...bytes, 0xff, 0xc3]);
       return Buffer.concat([Buffer.from('{"code":"'), invalid, Buffer.from('"}')]);
     }),
-    fc.dictionary(nastyString, nastyString, { maxKeys: 5 }).map((fields) => new URLSearchParams(fields).toString()),
-    fc.array(fc.array(nastyString, { maxLength: 5 }), { maxLength: 5 }).map((rows) => rows.map((r) => r.join(',')).join('\n')),
-    fc.constantFrom('', 'null', '[]', '{}', '"string"', '1', 'true', '{"__proto__":{"admin":true}}', '{"a":1,"a":2}'),
+    fc
+      .dictionary(nastyString, nastyString, { maxKeys: 5 })
+      .map((fields) => new URLSearchParams(fields).toString()),
+    fc
+      .array(fc.array(nastyString, { maxLength: 5 }), { maxLength: 5 })
+      .map((rows) => rows.map((r) => r.join(',')).join('\n')),
+    fc.constantFrom(
+      '',
+      'null',
+      '[]',
+      '{}',
+      '"string"',
+      '1',
+      'true',
+      '{"__proto__":{"admin":true}}',
+      '{"a":1,"a":2}',
+    ),
   );
 }

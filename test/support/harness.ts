@@ -71,7 +71,11 @@ export async function call(
     method,
     headers,
     redirect: 'manual',
-    ...(options.raw !== undefined ? { body: options.raw } : options.body !== undefined ? { body: JSON.stringify(options.body) } : {}),
+    ...(options.raw !== undefined
+      ? { body: options.raw }
+      : options.body !== undefined
+        ? { body: JSON.stringify(options.body) }
+        : {}),
   });
   const text = await response.text();
   let body: unknown;

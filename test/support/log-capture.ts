@@ -14,7 +14,9 @@ export interface LogCapture {
 export function captureLogs(): LogCapture {
   const captured: string[] = [];
   const record = (chunk: unknown) => {
-    captured.push(typeof chunk === 'string' ? chunk : Buffer.isBuffer(chunk) ? chunk.toString('utf8') : String(chunk));
+    captured.push(
+      typeof chunk === 'string' ? chunk : Buffer.isBuffer(chunk) ? chunk.toString('utf8') : String(chunk),
+    );
   };
   const stdoutWrite = process.stdout.write.bind(process.stdout);
   const stderrWrite = process.stderr.write.bind(process.stderr);

@@ -19,8 +19,8 @@ describe('CSV', () => {
   });
 
   it('turns item columns into answers and leaves empty cells out', () => {
-    expect(ratingsFromCsv('unitId,receivedAt,staff.polite,result.ontime\nu1,2026-01-01T00:00:00Z,5,\n')).toEqual([
-      { unitId: 'u1', receivedAt: '2026-01-01T00:00:00Z', answers: { 'staff.polite': 5 } },
-    ]);
+    expect(
+      ratingsFromCsv('unitId,receivedAt,staff.polite,result.ontime\nu1,2026-01-01T00:00:00Z,5,\n'),
+    ).toEqual([{ unitId: 'u1', receivedAt: '2026-01-01T00:00:00Z', answers: { 'staff.polite': 5 } }]);
   });
 });

@@ -1,9 +1,14 @@
-import { type IncomingMessage } from 'node:http';
+import type { IncomingMessage } from 'node:http';
 import { describe, expect, it } from 'vitest';
 import { buildEvent, matchRoute } from '../../infra/local/gateway';
 
 function request(headers: Record<string, string>, method = 'POST'): IncomingMessage {
-  return { headers, method, httpVersion: '1.1', socket: { remoteAddress: '127.0.0.1' } } as unknown as IncomingMessage;
+  return {
+    headers,
+    method,
+    httpVersion: '1.1',
+    socket: { remoteAddress: '127.0.0.1' },
+  } as unknown as IncomingMessage;
 }
 
 describe('local gateway events (API Gateway HTTP API, payload 2.0)', () => {
@@ -20,7 +25,11 @@ describe('local gateway events (API Gateway HTTP API, payload 2.0)', () => {
     const { route, params } = matchRoute('POST', '/v1/ratings')!;
     const url = new URL('http://127.0.0.1:3000/v1/ratings?x=1&x=2&lang=en');
     const event = buildEvent({
-      request: request({ host: '127.0.0.1:3000', 'content-type': 'application/x-www-form-urlencoded', cookie: 'a=1; b=2' }),
+      request: request({
+        host: '127.0.0.1:3000',
+        'content-type': 'application/x-www-form-urlencoded',
+        cookie: 'a=1; b=2',
+      }),
       route,
       params,
       url,
@@ -34,7 +43,11 @@ describe('local gateway events (API Gateway HTTP API, payload 2.0)', () => {
       rawQueryString: 'x=1&x=2&lang=en',
       cookies: ['a=1', 'b=2'],
       queryStringParameters: { x: '1,2', lang: 'en' },
-      requestContext: { http: { method: 'POST', path: '/v1/ratings' }, stage: '$default', authorizer: { jwt: { claims: { 'cognito:groups': '[admin]' } } } },
+      requestContext: {
+        http: { method: 'POST', path: '/v1/ratings' },
+        stage: '$default',
+        authorizer: { jwt: { claims: { 'cognito:groups': '[admin]' } } },
+      },
       isBase64Encoded: true,
     });
     expect(event.headers.cookie).toBeUndefined();

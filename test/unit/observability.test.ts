@@ -1,9 +1,9 @@
 import type { Context } from 'aws-lambda';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { NotFoundError } from '../../shared/errors';
 import { httpHandler } from '../../shared/http/middy';
 import { json } from '../../shared/http/responses';
 import type { HttpEvent } from '../../shared/http/types';
-import { NotFoundError } from '../../shared/errors';
 import { businessMetrics, correlationIdOf, metricsEnabled } from '../../shared/observability';
 
 const CLOUD = { METRICS: undefined, LOCAL_RUNTIME: 'false', STAGE: 'prod' } as const;
@@ -85,7 +85,9 @@ describe('business metrics', () => {
     });
     const [alerts, nightly] = lines.map((line) => JSON.parse(line));
     expect(alerts.AlertPublished).toBe(0);
-    expect(nightly._aws.CloudWatchMetrics[0].Metrics).toEqual([{ Name: 'NightlyJobDuration', Unit: 'Milliseconds' }]);
+    expect(nightly._aws.CloudWatchMetrics[0].Metrics).toEqual([
+      { Name: 'NightlyJobDuration', Unit: 'Milliseconds' },
+    ]);
     expect(nightly).toMatchObject({ NightlyJobDuration: 5000, units: '3321', ratings: '100000' });
   });
 });

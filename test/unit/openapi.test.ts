@@ -19,13 +19,18 @@ describe('the OpenAPI document', () => {
     expect(schema.required).toEqual(expect.arrayContaining(['code', 'answers']));
     expect(schema.properties.comment.maxLength).toBe(1000);
     const index = document.paths['/v1/units/{unitId}/index']!.get;
-    expect(index.parameters.map((p: { name: string; in: string }) => `${p.in}:${p.name}`)).toEqual(['path:unitId', 'query:period']);
+    expect(index.parameters.map((p: { name: string; in: string }) => `${p.in}:${p.name}`)).toEqual([
+      'path:unitId',
+      'query:period',
+    ]);
   });
 
   it('marks officials’ routes as needing a bearer token', () => {
     for (const route of ROUTES) {
       const operation = document.paths[route.path]![route.method.toLowerCase()];
-      expect(operation.security !== undefined, `${route.method} ${route.path}`).toBe(route.auth === 'official');
+      expect(operation.security !== undefined, `${route.method} ${route.path}`).toBe(
+        route.auth === 'official',
+      );
     }
   });
 });

@@ -12,6 +12,8 @@ describe('masking personal numbers in comments', () => {
   });
 
   it('keeps short numbers such as counters, dates and amounts', () => {
-    expect(maskPersonalNumbers('quầy 3, ngày 12/11/2026, phí 50.000 đồng')).toBe('quầy 3, ngày 12/11/2026, phí 50.000 đồng');
+    expect(maskPersonalNumbers('quầy 3, ngày 12/11/2026, phí 50.000 đồng')).toBe(
+      'quầy 3, ngày 12/11/2026, phí 50.000 đồng',
+    );
   });
 });

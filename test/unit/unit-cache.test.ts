@@ -4,7 +4,16 @@ import { CachedUnitsRepository } from '../../shared/store/unit-cache';
 import type { UnitsRepository } from '../../shared/store/units-repo';
 
 function unit(id: string, name: string): Unit {
-  return { id, name, parentId: null, path: `/${id}/`, level: 'city', instrument: 'x', createdAt: '', updatedAt: '' };
+  return {
+    id,
+    name,
+    parentId: null,
+    path: `/${id}/`,
+    level: 'city',
+    instrument: 'x',
+    createdAt: '',
+    updatedAt: '',
+  };
 }
 
 /** A stand-in repository that counts reads and serves whatever `stored` holds now. */
