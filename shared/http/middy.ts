@@ -36,7 +36,11 @@ export function httpHandler(handler: HttpHandler, options: HttpHandlerOptions = 
       },
       onError: (request) => {
         const error = toHttpError(request.error);
-        if (error.status >= 500) {
+        if (error.status === 503) {
+          // An outage answers every request with 503: one line each, without a stack, is enough
+          // (the 5xx alarm counts them).
+          logger.warn('dependency unavailable', { status: error.status, code: error.code });
+        } else if (error.status >= 500) {
           logger.error('request failed', { error: request.error as Error });
         } else {
           logger.info('request refused', { status: error.status, code: error.code });

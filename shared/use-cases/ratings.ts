@@ -107,7 +107,8 @@ async function storeDraft(draft: RatingDraft, deps: RatingDeps): Promise<SubmitO
     instrumentVersion: instrument.version,
     answers: draft.answers,
     ...(draft.counter ? { counter: draft.counter } : {}),
-    ...(draft.procedure ? { procedure: draft.procedure } : {}),
+    // The procedure is free text too, so it gets the same masking as a comment.
+    ...(draft.procedure ? { procedure: maskPersonalNumbers(draft.procedure) } : {}),
     ...(draft.dossier ? { dossier: draft.dossier } : {}),
     ...(comment ? { comment } : {}),
     lang: draft.lang,

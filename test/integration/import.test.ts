@@ -33,7 +33,12 @@ describe('importing ratings', () => {
 
   it('accepts valid ratings, rejects each invalid one by index, and stores a re-import once', async () => {
     const ratings = [
-      { unitId: 'tay-ho', receivedAt: '2026-10-05T02:00:00Z', answers: { 'staff.polite': 5 } },
+      {
+        unitId: 'tay-ho',
+        receivedAt: '2026-10-05T02:00:00Z',
+        answers: { 'staff.polite': 5 },
+        procedure: 'Chứng thực, ĐT 0987654321',
+      },
       { unitId: 'tay-ho', receivedAt: '2026-10-05T02:05:00Z', answers: { 'staff.polite': 7 } },
       { unitId: 'khong-co', receivedAt: '2026-10-05T02:10:00Z', answers: { 'staff.polite': 4 } },
       { unitId: 'tay-ho', receivedAt: '2099-01-01T00:00:00Z', answers: { 'staff.polite': 4 } },
@@ -52,7 +57,9 @@ describe('importing ratings', () => {
     expect(first.body.rejected[0].error).toContain('answers.staff.polite');
     const again = await call(runtime, 'POST', '/v1/ratings/import', { token: admin, body: { ratings } });
     expect(again.body).toMatchObject({ accepted: 0, duplicates: 2 });
-    expect(await count('tay-ho', '2026-10-05')).toBe(1);
+    const fifth = await ratingsOf('tay-ho', '2026-10-05');
+    expect(fifth).toHaveLength(1);
+    expect(fifth[0]?.procedure).toBe('Chứng thực, ĐT ••••••••••');
     const [late] = await ratingsOf('tay-ho', '2026-10-06');
     expect(late).toMatchObject({ source: 'import', comment: 'gọi tôi ••••••••••' });
   });
