@@ -1,12 +1,13 @@
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { type BrowserContext, chromium, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PROJECT_ROOT, type Runtime } from '../../infra/local/runtime';
+import type { Runtime } from '../../infra/local/runtime';
 import { parseCsv } from '../../shared/api/csv';
 import { createDeps } from '../../shared/deps';
 import { JUNE, seedCity } from '../integration/dashboard-seed';
+import { ARTIFACTS, axeViolations, launch, screenshot } from '../support/browser';
+import { skipBrowserTests } from '../support/ci';
 import { call, startTestRuntime } from '../support/harness';
 
 /**
@@ -14,72 +15,26 @@ import { call, startTestRuntime } from '../support/harness';
  * test/integration/dashboard-seed.ts (figures worked out in test/integration/dashboard.test.ts):
  * hn 81.11 %, n 90; phuc-xa 82.50 % [68.38–90.93], 1/2 ↑1, staff below the peers' 100 %.
  */
-const CHROMIUM = '/usr/bin/chromium';
-const hasChromium = existsSync(CHROMIUM);
-if (!hasChromium && process.env.CI) throw new Error(`${CHROMIUM} is required in CI`);
-
-const ARTIFACTS = join(PROJECT_ROOT, 'test-artifacts');
-const AXE = readFileSync(join(PROJECT_ROOT, 'node_modules/axe-core/axe.min.js'), 'utf8');
-
-async function axeViolations(page: Page) {
-  // The pages' CSP admits only scripts with the page's nonce, and it stays on in these tests (it is
-  // part of what they check), so axe's source goes in as a script element carrying that nonce.
-  await page.evaluate((source) => {
-    const script = document.createElement('script');
-    script.nonce = (document.querySelector('[nonce]') as HTMLElement | null)?.nonce ?? '';
-    script.textContent = source;
-    document.head.appendChild(script);
-  }, AXE);
-  return page.evaluate(async () => {
-    const axe = (
-      window as unknown as {
-        axe: {
-          run(
-            ctx: Document,
-            opts: unknown,
-          ): Promise<{ violations: { id: string; nodes: { target: string[] }[] }[] }>;
-        };
-      }
-    ).axe;
-    const result = await axe.run(document, {
-      runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] },
-    });
-    return result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-  });
-}
-
-describe.skipIf(!hasChromium)('officials’ dashboard in Chromium', () => {
+describe.skipIf(skipBrowserTests())('officials’ dashboard in Chromium', () => {
   let runtime: Runtime;
-  let context: BrowserContext;
+  let context: Awaited<ReturnType<typeof launch>>;
   let page: Page;
-  let profile: string;
 
   beforeAll(async () => {
     runtime = await startTestRuntime();
     await seedCity(createDeps());
-    mkdirSync(ARTIFACTS, { recursive: true });
-    profile = mkdtempSync(join(tmpdir(), 'sipas-chromium-'));
-    context = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      headless: true,
+    context = await launch({
       acceptDownloads: true,
       viewport: { width: 1280, height: 900 },
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
+      deviceScaleFactor: 1,
+      isMobile: false,
+      hasTouch: false,
     });
     page = context.pages()[0] ?? (await context.newPage());
   });
   afterAll(async () => {
-    await context?.close();
+    await context?.dispose();
     await runtime?.stop();
-    if (profile) rmSync(profile, { recursive: true, force: true });
   });
 
   it('signs in locally as an official and shows the city’s figures', async () => {
@@ -149,7 +104,7 @@ describe.skipIf(!hasChromium)('officials’ dashboard in Chromium', () => {
 
   it('has no accessibility violations, and saves a screenshot', async () => {
     expect(await axeViolations(page)).toEqual([]);
-    await page.screenshot({ path: join(ARTIFACTS, 'dashboard.png'), fullPage: true });
+    await screenshot(page, 'dashboard.png');
   });
 
   it('switches to English', async () => {
@@ -177,7 +132,7 @@ describe.skipIf(!hasChromium)('officials’ dashboard in Chromium', () => {
     expect(await page.textContent('[data-testid="flagged"]')).toContain('1');
     expect(await axeViolations(page)).toEqual([]);
     await page.emulateMedia({ media: 'print' });
-    await page.screenshot({ path: join(ARTIFACTS, 'report.png'), fullPage: true });
+    await screenshot(page, 'report.png');
     await page.pdf({ path: join(ARTIFACTS, 'report.pdf'), format: 'A4' });
     await page.emulateMedia({ media: 'screen' });
   });
@@ -189,7 +144,7 @@ describe.skipIf(!hasChromium)('officials’ dashboard in Chromium', () => {
     expect(await publicPage.textContent('[data-testid="rank"]')).toBe('1/2');
     expect(await publicPage.textContent('body')).not.toContain('Cán bộ nhiệt tình');
     expect(await axeViolations(publicPage)).toEqual([]);
-    await publicPage.screenshot({ path: join(ARTIFACTS, 'public.png'), fullPage: true });
+    await screenshot(publicPage, 'public.png');
     await publicPage.close();
   });
 });

@@ -16,11 +16,10 @@ export const PHONE = {
 
 /** Debian's Chromium with a fresh profile (so no localStorage leaks between contexts). */
 export async function launch(
-  options: {
-    javaScriptEnabled?: boolean;
-    viewport?: { width: number; height: number };
-    deviceScaleFactor?: number;
-  } = {},
+  options: Omit<
+    NonNullable<Parameters<typeof chromium.launchPersistentContext>[1]>,
+    'executablePath' | 'args'
+  > = {},
 ): Promise<BrowserContext & { dispose(): Promise<void> }> {
   const profile = mkdtempSync(join(tmpdir(), 'sipas-chromium-'));
   const context = await chromium.launchPersistentContext(profile, {
