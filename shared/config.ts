@@ -10,6 +10,11 @@ const EnvSchema = z.object({
   ALERTS_TOPIC_ARN: z.string().min(1).optional(),
   /** cloud: the Secrets Manager secret that holds the QR signing keys */
   QR_SECRET_ARN: z.string().min(1).optional(),
+  /**
+   * cloud: the function's session token, set by Lambda. The Parameters and Secrets extension
+   * (localhost:2773) answers only requests that carry it; never logged.
+   */
+  AWS_SESSION_TOKEN: z.string().min(1).optional(),
   /** local runtime and tests: a JSON file with the QR signing keys */
   QR_KEYS_FILE: z.string().min(1).optional(),
   /** where QR codes point; without it, the API's own domain from the request */

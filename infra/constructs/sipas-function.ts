@@ -2,7 +2,13 @@ import { fileURLToPath } from 'node:url';
 import { type CfnResource, Duration, type RemovalPolicy, Validations } from 'aws-cdk-lib';
 import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
+import {
+  Architecture,
+  ParamsAndSecretsLayerVersion,
+  ParamsAndSecretsLogLevel,
+  ParamsAndSecretsVersions,
+  Runtime,
+} from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
@@ -80,6 +86,22 @@ export class SipasFunction extends Construct {
       role: this.role,
       logGroup: this.logGroup,
       environment,
+      // The QR keys are read through the Parameters and Secrets extension (localhost:2773) instead
+      // of the Secrets Manager SDK client, whose import and construction were ≈ 0.2–0.3× of a
+      // minimal handler's cold start (bench/README.md). The extension runs in the function's
+      // sandbox and calls Secrets Manager with the function's role, so the GetSecretValue grant
+      // below still applies. The function keeps its own 5-minute cache in front of it; the
+      // extension's cache needs room for that one secret only, and a one-minute TTL (default five)
+      // so that a rotation reaches every warm function within six minutes (docs/operations.md).
+      ...(spec.qrKeys
+        ? {
+            paramsAndSecrets: ParamsAndSecretsLayerVersion.fromVersion(ParamsAndSecretsVersions.V1_0_103, {
+              cacheSize: 10,
+              secretsManagerTtl: Duration.seconds(60),
+              logLevel: ParamsAndSecretsLogLevel.WARN,
+            }),
+          }
+        : {}),
       bundling: {
         format: OutputFormat.ESM,
         target: 'node22',

@@ -160,6 +160,39 @@ describe('functions', () => {
     }
   });
 
+  it('adds the Parameters and Secrets extension (arm64, small short cache) to functions with qrKeys only', () => {
+    for (const [name, spec] of SPECS) {
+      const props = functionOf(dev, name).Properties;
+      const variables = (props.Environment as { Variables: Record<string, unknown> }).Variables;
+      if (spec.qrKeys) {
+        // the key provider reads through it on localhost:2773 instead of the Secrets Manager SDK;
+        // the stacks are region-agnostic, so the layer ARN is a lookup in a per-region mapping
+        const layers = asArray(props.Layers as unknown[]) as { 'Fn::FindInMap': [string, unknown, string] }[];
+        expect(layers, name).toHaveLength(1);
+        const [map, , key] = layers[0]!['Fn::FindInMap'];
+        const mappings = dev.statelessTemplate.toJSON().Mappings as Record<
+          string,
+          Record<string, Record<string, string>>
+        >;
+        expect(mappings[map]?.['ap-southeast-1']?.[key], name).toMatch(
+          /^arn:aws:lambda:ap-southeast-1:\d+:layer:AWS-Parameters-and-Secrets-Lambda-Extension-Arm64:\d+$/,
+        );
+        expect(variables, name).toMatchObject({
+          PARAMETERS_SECRETS_EXTENSION_HTTP_PORT: '2773',
+          PARAMETERS_SECRETS_EXTENSION_CACHE_SIZE: '10',
+          SECRETS_MANAGER_TTL: '60',
+          PARAMETERS_SECRETS_EXTENSION_LOG_LEVEL: 'warn',
+        });
+      } else {
+        expect(props.Layers, name).toBeUndefined();
+        expect(
+          Object.keys(variables).some((key) => key.startsWith('PARAMETERS_SECRETS_')),
+          name,
+        ).toBe(false);
+      }
+    }
+  });
+
   it('grants each function exactly the actions its spec lists, and nothing else', () => {
     for (const [name, spec] of SPECS) {
       const construct = dev.stateless.functions[name];
