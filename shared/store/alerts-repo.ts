@@ -45,8 +45,13 @@ function toAlert(item: Item): Alert {
 export class AlertsRepository {
   constructor(private readonly db: Db) {}
 
-  /** Stores a new alert as pending; false if this (unit, rule, period) already has one. */
-  recordOnce(alert: Omit<Alert, 'status'>): Promise<boolean> {
+  /**
+   * Stores a new alert as pending; false if this (unit, rule, period) already has one. With
+   * `claimedUntil`, it is stored already leased to the caller, who publishes it next without a
+   * claim of its own (one UpdateItem less per alert); if the caller dies, the lease runs out and
+   * the next run's outbox takes it, exactly as after a claim.
+   */
+  recordOnce(alert: Omit<Alert, 'status'>, claimedUntil?: string): Promise<boolean> {
     return withAvailability(async () => {
       try {
         await this.db.client.send(
@@ -61,6 +66,7 @@ export class AlertsRepository {
               type: 'alert',
               ...alert,
               status: 'pending',
+              ...(claimedUntil ? { claimedUntil } : {}),
             },
             ConditionExpression: 'attribute_not_exists(PK)',
           }),

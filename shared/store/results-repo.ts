@@ -48,11 +48,46 @@ export interface OwnHistogram {
  * job's write cost. Items written as plain attributes by earlier versions still parse.
  */
 function toSnapshot(item: Item): Snapshot {
-  return SnapshotSchema.parse(typeof item.data === 'string' ? JSON.parse(item.data) : item);
+  if (typeof item.data !== 'string') return SnapshotSchema.parse(item);
+  const stored = JSON.parse(item.data) as Partial<Snapshot> | null;
+  // `data` is only ever written by snapshotItem(), JSON.stringify of a typed Snapshot, so a check
+  // of its shape's landmarks is enough; the full zod parse of every figure cost the nightly job
+  // (which reads a whole tree's previous snapshots) more than the read itself.
+  if (
+    !isRecord(stored) ||
+    typeof stored.unitId !== 'string' ||
+    typeof stored.period !== 'string' ||
+    typeof stored.index !== 'number' ||
+    !Array.isArray(stored.factors) ||
+    !isStoredHistogram(stored.histogram)
+  ) {
+    throw new Error(`stored snapshot ${String(item.PK)} ${String(item.SK)} is not in the stored format`);
+  }
+  return stored as Snapshot;
 }
 
 function toHistogram(item: Item): Histogram {
-  return HistogramSchema.parse(typeof item.data === 'string' ? JSON.parse(item.data) : item.histogram);
+  if (typeof item.data !== 'string') return HistogramSchema.parse(item.histogram);
+  const stored: unknown = JSON.parse(item.data);
+  // Written only by putOwnHistograms() from a typed Histogram (see toSnapshot).
+  if (!isStoredHistogram(stored)) {
+    throw new Error(`stored histogram ${String(item.PK)} ${String(item.SK)} is not in the stored format`);
+  }
+  return stored;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function isStoredHistogram(value: unknown): value is Histogram {
+  return (
+    isRecord(value) &&
+    typeof value.n === 'number' &&
+    isRecord(value.instruments) &&
+    isRecord(value.factors) &&
+    isRecord(value.items)
+  );
 }
 
 function snapshotItem(snapshot: Snapshot): Item {

@@ -9,7 +9,7 @@ import {
 } from '../alerts/rules';
 import { type Principal, scopeOf, unitInScope } from '../auth/principal';
 import { mapConcurrent } from '../concurrency';
-import { isWithin } from '../domain';
+import { isWithin, type Unit } from '../domain';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../errors';
 import { logger } from '../logger';
 import { type Histogram, sumHistograms } from '../methodology/histogram';
@@ -65,24 +65,34 @@ export function parentPathOf(path: string): string | null {
 export async function raiseAlerts(
   snapshotsByPeriod: ReadonlyMap<string, readonly Snapshot[]>,
   deps: AlertDeps,
+  /**
+   * What the caller (the nightly job) already holds: the whole tree, and per period the stored
+   * snapshots of the previous period, so that neither is read a second time.
+   */
+  known: { units?: readonly Unit[]; previous?: ReadonlyMap<string, readonly Snapshot[]> } = {},
 ): Promise<AlertRunSummary> {
-  const overrides = new Map((await deps.units.subtree('/')).map((unit) => [unit.id, unit.alertThresholds]));
+  const units = known.units ?? (await deps.units.subtree('/'));
+  const overrides = new Map(units.map((unit) => [unit.id, unit.alertThresholds]));
   const scaleOf = (itemId: string) => deps.registry.itemScale(itemId);
   const raised: RaisedAlert[] = [];
   for (const [period, snapshots] of snapshotsByPeriod) {
     if (snapshots.length === 0) continue;
+    // Only a sufficient snapshot is compared with its previous one (significantDrop).
     const previous = new Map(
       (
-        await deps.results.getSnapshots(
+        known.previous?.get(period) ??
+        (await deps.results.getSnapshots(
           snapshots.filter((s) => s.sufficient).map((s) => s.unitId),
           previousPeriod(period),
-        )
+        ))
       ).map((s) => [s.unitId, s] as const),
     );
     const siblingsOf = new Map<string, Snapshot[]>();
     for (const snapshot of snapshots) {
       const key = snapshot.parentId ?? '';
-      siblingsOf.set(key, [...(siblingsOf.get(key) ?? []), snapshot]);
+      const siblings = siblingsOf.get(key);
+      if (siblings) siblings.push(snapshot);
+      else siblingsOf.set(key, [snapshot]);
     }
     const perUnit = await mapConcurrent(snapshots, 8, async (snapshot) => {
       const thresholds = thresholdsFor(deps.settings.thresholds, overrides.get(snapshot.unitId));
@@ -102,19 +112,28 @@ export async function raiseAlerts(
     raised.push(...perUnit.flat());
   }
 
-  const createdAt = deps.clock().toISOString();
-  const recorded = await mapConcurrent(raised, 8, (alert) =>
-    deps.alerts.recordOnce({
-      ...alert,
-      id: keys.alertId(alert.unitId, alert.rule, alert.period),
-      parentPath: parentPathOf(alert.unitPath),
-      severityLevel: SEVERITY_LEVEL[alert.severity],
-      messages: alertMessages(alert, deps.settings.dashboardBaseUrl),
-      createdAt,
-    }),
-  );
-  const outbox = await processOutbox(deps);
-  return { raised: raised.length, recorded: recorded.filter(Boolean).length, ...outbox };
+  const now = deps.clock();
+  const createdAt = now.toISOString();
+  // Recorded already leased to this run, which publishes them next (see recordOnce).
+  const claimedUntil = new Date(now.getTime() + deps.settings.leaseSeconds * 1000).toISOString();
+  const claimed = new Set<string>();
+  await mapConcurrent(raised, 8, async (alert) => {
+    const id = keys.alertId(alert.unitId, alert.rule, alert.period);
+    const recorded = await deps.alerts.recordOnce(
+      {
+        ...alert,
+        id,
+        parentPath: parentPathOf(alert.unitPath),
+        severityLevel: SEVERITY_LEVEL[alert.severity],
+        messages: alertMessages(alert, deps.settings.dashboardBaseUrl),
+        createdAt,
+      },
+      claimedUntil,
+    );
+    if (recorded) claimed.add(id);
+  });
+  const outbox = await processOutbox(deps, claimed);
+  return { raised: raised.length, recorded: claimed.size, ...outbox };
 }
 
 /** The unit's pooled (subtree) answer counts over the 28 days before `day`, from day snapshots. */
@@ -156,13 +175,19 @@ function escalationMessage(alert: Alert, parentPath: string, hours: number): Top
   };
 }
 
+const OUTBOX_CONCURRENCY = 8;
+
 /**
  * Publishes pending alerts and escalates overdue ones. Each send is: take the lease (conditional),
  * publish, record the result (conditional). A failed publish gives the lease back and leaves the
  * alert pending for the next run. Only a crash between a successful publish and its record can
  * send twice, after the lease has run out: SNS has no exactly-once publish to lean on.
  */
-export async function processOutbox(deps: AlertDeps): Promise<Omit<AlertRunSummary, 'raised' | 'recorded'>> {
+export async function processOutbox(
+  deps: AlertDeps,
+  /** alerts this run recorded already leased to itself (raiseAlerts): published without a claim */
+  claimedByThisRun: ReadonlySet<string> = new Set(),
+): Promise<Omit<AlertRunSummary, 'raised' | 'recorded'>> {
   const now = deps.clock();
   const nowIso = now.toISOString();
   const until = new Date(now.getTime() + deps.settings.leaseSeconds * 1000).toISOString();
@@ -170,8 +195,10 @@ export async function processOutbox(deps: AlertDeps): Promise<Omit<AlertRunSumma
   let failed = 0;
   let escalated = 0;
 
-  for (const alert of await deps.alerts.pending()) {
-    if (!(await deps.alerts.claim(alert.id, nowIso, until))) continue;
+  // Alerts are independent of each other (each has its own lease), so a night with many sends
+  // them a few at a time rather than one after another.
+  await mapConcurrent(await deps.alerts.pending(), OUTBOX_CONCURRENCY, async (alert) => {
+    if (!claimedByThisRun.has(alert.id) && !(await deps.alerts.claim(alert.id, nowIso, until))) return;
     try {
       await deps.topic.publish(alertMessage(alert));
     } catch (error) {
@@ -181,19 +208,19 @@ export async function processOutbox(deps: AlertDeps): Promise<Omit<AlertRunSumma
         error: (error as Error).name,
       });
       await deps.alerts.release(alert.id);
-      continue;
+      return;
     }
     if (await deps.alerts.markSent(alert.id, nowIso)) sent += 1;
-  }
+  });
 
   const hours = deps.settings.ackTimeoutHours;
   const cutoff = new Date(now.getTime() - hours * 3600_000).toISOString();
-  for (const alert of await deps.alerts.unackedSentBefore(cutoff)) {
+  await mapConcurrent(await deps.alerts.unackedSentBefore(cutoff), OUTBOX_CONCURRENCY, async (alert) => {
     if (alert.ackedAt || alert.escalatedAt || !alert.parentPath) {
       await deps.alerts.settle(alert.id);
-      continue;
+      return;
     }
-    if (!(await deps.alerts.claim(alert.id, nowIso, until))) continue;
+    if (!(await deps.alerts.claim(alert.id, nowIso, until))) return;
     try {
       await deps.topic.publish(escalationMessage(alert, alert.parentPath, hours));
     } catch (error) {
@@ -203,10 +230,10 @@ export async function processOutbox(deps: AlertDeps): Promise<Omit<AlertRunSumma
         error: (error as Error).name,
       });
       await deps.alerts.release(alert.id);
-      continue;
+      return;
     }
     if (await deps.alerts.markEscalated(alert.id, nowIso)) escalated += 1;
-  }
+  });
   if (sent + failed + escalated > 0) logger.info('alerts outbox worked', { sent, failed, escalated });
   return { sent, failed, escalated };
 }

@@ -52,13 +52,18 @@ export async function closeDays(days: readonly string[], deps: AggregationDeps):
 
   let ratings = 0;
   const dayHistograms = new Map<string, Map<string, Histogram>>();
+  const writes = new PendingWrites();
   for (const day of sortedDays) {
     // Every unit is read, merged ones too: their old posters still bring ratings in.
     const histograms = await readDayHistograms(units, day, deps, concurrency);
     dayHistograms.set(day, histograms);
     for (const histogram of histograms.values()) ratings += histogram.n;
-    await deps.results.putOwnHistograms(
-      [...histograms].map(([unitId, histogram]) => ({ unitId, period: day, histogram })),
+    // Stored while the periods are computed: nothing in this run reads them back (they are passed
+    // on in memory), and refreshPeriods waits for every write before it raises alerts.
+    writes.add(
+      deps.results.putOwnHistograms(
+        [...histograms].map(([unitId, histogram]) => ({ unitId, period: day, histogram })),
+      ),
     );
   }
 
@@ -68,7 +73,7 @@ export async function closeDays(days: readonly string[], deps: AggregationDeps):
     ...unique(sortedDays.map(quarterOf)),
     ...unique(sortedDays.map(yearOf)),
   ];
-  const { snapshots } = await refreshPeriods(periods, deps, { units, known: dayHistograms });
+  const { snapshots } = await refreshPeriods(periods, deps, { units, known: dayHistograms, writes });
   return { days: sortedDays, units: units.filter((u) => !u.mergedInto).length, ratings, periods, snapshots };
 }
 
@@ -78,11 +83,22 @@ export async function closeDays(days: readonly string[], deps: AggregationDeps):
  * cost depends on units × parts, not on how many ratings there were. Months are refreshed before
  * quarters and quarters before years, so each sums parts that are already up to date. Day
  * histograms must exist (closeDays writes them); `known` passes ones already in memory.
+ *
+ * Writes are not waited for one by one: each period's snapshots and sums are stored while the next
+ * period is computed (the store serves reads and writes side by side), and anything this run
+ * computed — a part of a larger period, the previous period of the next one — is taken from
+ * memory, never read back while its write may still be in flight. Every write is awaited before
+ * alerts are raised, so alerts still come only after complete results.
  */
 export async function refreshPeriods(
   periods: readonly string[],
   deps: AggregationDeps,
-  options: { units?: readonly Unit[]; known?: ReadonlyMap<string, ReadonlyMap<string, Histogram>> } = {},
+  options: {
+    units?: readonly Unit[];
+    known?: ReadonlyMap<string, ReadonlyMap<string, Histogram>>;
+    /** writes already started by the caller, to be complete before alerts */
+    writes?: PendingWrites;
+  } = {},
 ): Promise<{ snapshots: number }> {
   const concurrency = deps.concurrency ?? DEFAULT_CONCURRENCY;
   const units = options.units ?? (await deps.units.subtree('/'));
@@ -93,19 +109,23 @@ export async function refreshPeriods(
   );
 
   let snapshots = 0;
+  const writes = options.writes ?? new PendingWrites();
+  const ownByPeriod = new Map<string, ReadonlyMap<string, Histogram>>(options.known ?? []);
   const builtByPeriod = new Map<string, Snapshot[]>();
+  const previousByPeriod = new Map<string, readonly Snapshot[]>();
+  const activeIds = tree.active.map((unit) => unit.id);
   for (const period of sorted) {
     const kind = requireKind(period);
-    const own =
-      options.known?.get(period) ??
-      (kind === 'day'
-        ? await deps.results.ownHistograms(period)
-        : await sumOwnHistograms(period, deps, concurrency));
-
-    const previous = await deps.results.getSnapshots(
-      tree.active.map((unit) => unit.id),
-      previousPeriod(period),
-    );
+    const previousId = previousPeriod(period);
+    const [own, previous] = await Promise.all([
+      ownByPeriod.get(period) ??
+        (kind === 'day'
+          ? deps.results.ownHistograms(period)
+          : sumOwnHistograms(period, ownByPeriod, deps, concurrency, writes)),
+      builtByPeriod.get(previousId) ?? deps.results.getSnapshots(activeIds, previousId),
+    ]);
+    ownByPeriod.set(period, own);
+    previousByPeriod.set(period, previous);
     // A rank's change compares places among the same siblings: after a move, the unit's place
     // under its old parent says nothing about its place under the new one.
     const parentOf = new Map(tree.active.map((unit) => [unit.id, unit.parentId] as const));
@@ -122,17 +142,37 @@ export async function refreshPeriods(
       registry: deps.registry,
       policy: deps.policy,
     });
-    await deps.results.putSnapshots(built);
+    writes.add(deps.results.putSnapshots(built));
     if (tree.mergedIds.length > 0) {
+      // Merged units are not in `built`: what is read here is not being written by this run.
       await deps.results.unlistSnapshots(await deps.results.getSnapshots(tree.mergedIds, period));
     }
     snapshots += built.length;
     builtByPeriod.set(period, built);
   }
+  await writes.settle();
   // After every snapshot is stored: a failure here leaves the results complete, and the re-run
-  // that retries the alerts records none twice.
-  if (deps.alerting) await raiseAlerts(builtByPeriod, deps.alerting);
+  // that retries the alerts records none twice. The units and previous snapshots are the ones
+  // just used, not read again.
+  if (deps.alerting) await raiseAlerts(builtByPeriod, deps.alerting, { units, previous: previousByPeriod });
   return { snapshots };
+}
+
+/**
+ * Writes started without waiting for each, awaited together before anything relies on them being
+ * stored. A failed write is held (not an unhandled rejection) and rethrown by settle().
+ */
+export class PendingWrites {
+  private readonly started: Promise<void>[] = [];
+
+  add(write: Promise<void>): void {
+    write.catch(() => undefined);
+    this.started.push(write);
+  }
+
+  async settle(): Promise<void> {
+    await Promise.all(this.started);
+  }
 }
 
 /**
@@ -192,15 +232,20 @@ async function readDayHistograms(
 
 /**
  * A period's own histograms as the sum of its parts', per unit: one Query per part (31 at most),
- * whatever the number of units or ratings. Stored, so the next larger period can sum them.
+ * whatever the number of units or ratings; parts this run already has in memory are not read.
+ * Stored, so the next larger period of a later run can sum them.
  */
 async function sumOwnHistograms(
   period: string,
+  inMemory: ReadonlyMap<string, ReadonlyMap<string, Histogram>>,
   deps: AggregationDeps,
   concurrency: number,
+  writes: PendingWrites,
 ): Promise<Map<string, Histogram>> {
-  const parts = await mapConcurrent(partsListOf(period), concurrency, (part) =>
-    deps.results.ownHistograms(part),
+  const parts = await mapConcurrent(
+    partsListOf(period),
+    concurrency,
+    async (part) => inMemory.get(part) ?? deps.results.ownHistograms(part),
   );
   const sums = new Map<string, Histogram>();
   for (const part of parts) {
@@ -209,7 +254,7 @@ async function sumOwnHistograms(
     }
   }
   const toStore: OwnHistogram[] = [...sums].map(([unitId, histogram]) => ({ unitId, period, histogram }));
-  await deps.results.putOwnHistograms(toStore);
+  writes.add(deps.results.putOwnHistograms(toStore));
   return sums;
 }
 
