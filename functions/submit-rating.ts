@@ -1,4 +1,4 @@
-import { RatingSubmission } from '../shared/api/schemas';
+import { RatingSubmission } from '../shared/api/core-schemas';
 import { type CoreDeps, createCoreDeps } from '../shared/core-deps';
 import { mediaTypeOf, parseForm, parseJson, readBody } from '../shared/http/body';
 import { toHttpError } from '../shared/http/errors-to-http';

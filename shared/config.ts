@@ -1,64 +1,60 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
+import './zod-locale';
+
+/** a whole number above zero from an environment string, or `fallback` when unset */
+const posInt = (fallback: number) => z._default(z.coerce.number().check(z.int(), z.positive()), fallback);
 
 /**
  * The only reader of process.env. Parsed once at cold start, so a missing or malformed variable
  * fails the function loudly on its first invocation instead of producing wrong results later.
  */
 const EnvSchema = z.object({
-  STAGE: z.string().min(1).default('dev'),
-  TABLE_NAME: z.string().min(1),
-  ALERTS_TOPIC_ARN: z.string().min(1).optional(),
+  STAGE: z._default(z.string().check(z.minLength(1)), 'dev'),
+  TABLE_NAME: z.string().check(z.minLength(1)),
+  ALERTS_TOPIC_ARN: z.optional(z.string().check(z.minLength(1))),
   /** cloud: the Secrets Manager secret that holds the QR signing keys */
-  QR_SECRET_ARN: z.string().min(1).optional(),
+  QR_SECRET_ARN: z.optional(z.string().check(z.minLength(1))),
   /**
    * cloud: the function's session token, set by Lambda. The Parameters and Secrets extension
    * (localhost:2773) answers only requests that carry it; never logged.
    */
-  AWS_SESSION_TOKEN: z.string().min(1).optional(),
+  AWS_SESSION_TOKEN: z.optional(z.string().check(z.minLength(1))),
   /** local runtime and tests: a JSON file with the QR signing keys */
-  QR_KEYS_FILE: z.string().min(1).optional(),
+  QR_KEYS_FILE: z.optional(z.string().check(z.minLength(1))),
   /** where QR codes point; without it, the API's own domain from the request */
-  PUBLIC_BASE_URL: z.url().optional(),
-  MIN_N: z.coerce.number().int().positive().default(30),
-  PEER_MARGIN: z.coerce.number().nonnegative().default(5),
+  PUBLIC_BASE_URL: z.optional(z.url()),
+  MIN_N: posInt(30),
+  PEER_MARGIN: z._default(z.coerce.number().check(z.nonnegative()), 5),
   /** alert thresholds, the city defaults (a unit's alertThresholds override them; docs/alerts.md) */
-  ALERT_TARGET: z.coerce.number().min(0).max(100).default(80),
-  ALERT_DROP_POINTS: z.coerce.number().positive().default(5),
-  ALERT_RANK_PLACES: z.coerce.number().int().positive().default(5),
-  ALERT_PEER_POINTS: z.coerce.number().positive().default(5),
-  ALERT_SPIKE_RATIO: z.coerce.number().gt(1).default(2),
-  ALERT_SPIKE_MIN_RATINGS: z.coerce.number().int().positive().default(20),
+  ALERT_TARGET: z._default(z.coerce.number().check(z.minimum(0), z.maximum(100)), 80),
+  ALERT_DROP_POINTS: z._default(z.coerce.number().check(z.positive()), 5),
+  ALERT_RANK_PLACES: posInt(5),
+  ALERT_PEER_POINTS: z._default(z.coerce.number().check(z.positive()), 5),
+  ALERT_SPIKE_RATIO: z._default(z.coerce.number().check(z.gt(1)), 2),
+  ALERT_SPIKE_MIN_RATINGS: posInt(20),
   /** hours a sent alert may stay unacknowledged before it is escalated to the parent unit's subscribers */
-  ALERT_ACK_HOURS: z.coerce.number().positive().default(72),
+  ALERT_ACK_HOURS: z._default(z.coerce.number().check(z.positive()), 72),
   /** where the officials' dashboard is, for links in alerts; PUBLIC_BASE_URL when unset */
-  DASHBOARD_BASE_URL: z.url().optional(),
+  DASHBOARD_BASE_URL: z.optional(z.url()),
   /** Cognito hosted UI for the dashboard's sign-in (authorization code + PKCE), e.g. https://sipas.auth.ap-southeast-1.amazoncognito.com */
-  COGNITO_DOMAIN: z.url().optional(),
+  COGNITO_DOMAIN: z.optional(z.url()),
   /** the Cognito app client (public, no secret) the dashboard signs in with */
-  COGNITO_CLIENT_ID: z.string().min(1).optional(),
+  COGNITO_CLIENT_ID: z.optional(z.string().check(z.minLength(1))),
   /** the local runtime serves a development sign-in page; never set in the cloud */
-  LOCAL_RUNTIME: z.enum(['true', 'false']).default('false'),
+  LOCAL_RUNTIME: z._default(z.enum(['true', 'false']), 'false'),
   /** the body-size limit for JSON and form submissions, in bytes */
-  MAX_BODY_BYTES: z.coerce
-    .number()
-    .int()
-    .positive()
-    .default(16 * 1024),
+  MAX_BODY_BYTES: posInt(16 * 1024),
   /** submissions one client (salted hash of its address) may make per 10-minute window before a 429 */
-  RATE_LIMIT_PER_WINDOW: z.coerce.number().int().positive().default(30),
+  RATE_LIMIT_PER_WINDOW: posInt(30),
   /** a client's ratings of one unit per 10-minute window beyond this are flagged for review */
-  BURST_FLAG_AFTER: z.coerce.number().int().positive().default(3),
+  BURST_FLAG_AFTER: posInt(3),
   /** the body-size limit for imports, in bytes */
-  MAX_IMPORT_BYTES: z.coerce
-    .number()
-    .int()
-    .positive()
-    .default(1024 * 1024),
+  MAX_IMPORT_BYTES: posInt(1024 * 1024),
   /**
    * CloudWatch metrics as EMF lines on stdout. Unset: on in the cloud, off in the local runtime and
    * tests, where no agent reads them and they would only bury the logs.
    */
-  METRICS: z.enum(['emf', 'off']).optional(),
+  METRICS: z.optional(z.enum(['emf', 'off'])),
 });
 
 export type Config = z.infer<typeof EnvSchema>;

@@ -1,4 +1,4 @@
-import type * as z from 'zod';
+import * as z from 'zod';
 import * as api from './api/schemas';
 
 /**
@@ -175,12 +175,13 @@ export interface RouteSpec {
   /** `official`: the JWT authorizer admits the request, the handler checks role and subtree */
   auth: 'public' | 'official';
   summary: string;
-  query?: z.ZodType;
-  body?: z.ZodType;
+  /** classic or zod/mini schemas (z.core.$ZodType covers both) */
+  query?: z.core.$ZodType;
+  body?: z.core.$ZodType;
   /** the media types the route accepts, when it takes a body */
   accepts?: string[];
   /** the success response: a JSON schema, or the media type of what it returns */
-  response: { status: number; schema?: z.ZodType; mediaType?: string };
+  response: { status: number; schema?: z.core.$ZodType; mediaType?: string };
 }
 
 export const ROUTES: readonly RouteSpec[] = [
@@ -227,7 +228,7 @@ export const ROUTES: readonly RouteSpec[] = [
     auth: 'official',
     summary: 'List the children of a unit (or the roots of your area)',
     query: api.UnitsQuery,
-    response: { status: 200, schema: api.UnitOutput.array() },
+    response: { status: 200, schema: z.array(api.UnitOutput) },
   },
   {
     method: 'GET',

@@ -1,13 +1,28 @@
 import * as z from 'zod';
 import { periodKind } from '../methodology/periods';
-import { COUNTER_ID, UNIT_ID } from '../qr/codes';
+import { AlertThresholdsInput, CounterId, Lang, UnitId } from './core-schemas';
+
+// The schemas on the citizen's core path are zod/mini (core-schemas.ts, for the rating function's
+// cold start); they are part of the API all the same.
+export {
+  AlertThresholdsInput,
+  AnswersInput,
+  Comment,
+  CounterId,
+  Dossier,
+  ImportedRating,
+  Lang,
+  Procedure,
+  RatingSubmission,
+  SubmissionId,
+  UnitId,
+  UnitOutput,
+} from './core-schemas';
 
 /**
  * The API's shapes, once: handlers validate with them and GET /v1/openapi.json is generated
  * from them. Objects are strict: a field the contract does not know is a 400, not silently ignored.
  */
-export const UnitId = z.string().regex(UNIT_ID, 'lowercase letters, digits and dashes, at most 63');
-export const CounterId = z.string().regex(COUNTER_ID, 'lowercase letters, digits and dashes, at most 16');
 export const Day = z.iso.date();
 export const Period = z
   .string()
@@ -15,44 +30,7 @@ export const Period = z
     (value) => periodKind(value) !== undefined,
     'a day YYYY-MM-DD, month YYYY-MM, quarter YYYY-Qn or year YYYY',
   );
-export const Lang = z.enum(['vi', 'en']);
-/** level per item id; 0 means "không áp dụng / not applicable" */
-export const AnswersInput = z.record(z.string().max(64), z.number().int().min(0).max(10));
-export const SubmissionId = z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, '8 to 64 letters, digits, _ or -');
-export const Dossier = z
-  .string()
-  .trim()
-  .regex(/^[A-Za-z0-9][A-Za-z0-9._/-]{2,63}$/, '3 to 64 letters, digits, and . _ / -')
-  .transform((value) => value.toUpperCase());
-export const Comment = z.string().max(1000, 'at most 1,000 characters');
-export const Procedure = z.string().trim().min(1).max(200);
-
-export const RatingSubmission = z.strictObject({
-  code: z.string().min(1).max(200),
-  answers: AnswersInput,
-  submissionId: SubmissionId.optional(),
-  dossier: Dossier.optional(),
-  counter: CounterId.optional(),
-  procedure: Procedure.optional(),
-  comment: Comment.optional(),
-  lang: Lang.optional(),
-});
-export type RatingSubmission = z.output<typeof RatingSubmission>;
-
 export const RatingCreated = z.object({ id: z.string(), duplicate: z.boolean() });
-
-export const ImportedRating = z.strictObject({
-  unitId: UnitId,
-  receivedAt: z.iso.datetime({ offset: true }),
-  answers: AnswersInput,
-  submissionId: SubmissionId.optional(),
-  counter: CounterId.optional(),
-  dossier: Dossier.optional(),
-  procedure: Procedure.optional(),
-  comment: Comment.optional(),
-  lang: Lang.optional(),
-});
-export type ImportedRating = z.output<typeof ImportedRating>;
 
 export const MAX_IMPORT = 1000;
 export const ImportRequest = z.strictObject({ ratings: z.array(z.unknown()).min(1).max(MAX_IMPORT) });
@@ -62,52 +40,24 @@ export const ImportResult = z.object({
   rejected: z.array(z.object({ index: z.number().int(), error: z.string() })),
 });
 
-/** Overrides of the city's alert thresholds for one unit; any subset (docs/alerts.md). */
-export const AlertThresholdsInput = z
-  .strictObject({
-    target: z.number().min(0).max(100),
-    dropPoints: z.number().positive().max(100),
-    rankPlaces: z.number().int().positive(),
-    peerPoints: z.number().positive().max(100),
-    spikeRatio: z.number().gt(1),
-    spikeMinRatings: z.number().int().positive(),
-    spikeMinTrailingRatings: z.number().int().positive(),
-  })
-  .partial();
-
 export const UnitInput = z.strictObject({
   name: z.string().trim().min(1).max(200),
   nameEn: z.string().trim().min(1).max(200).optional(),
-  parentId: UnitId.nullable().optional(),
+  parentId: z.optional(z.nullable(UnitId)),
   level: z.string().trim().min(1).max(40),
   instrument: z.string().min(1).max(40).optional(),
   /** null clears the unit's overrides; left out keeps them */
-  alertThresholds: AlertThresholdsInput.nullable().optional(),
+  alertThresholds: z.optional(z.nullable(AlertThresholdsInput)),
 });
 export type UnitInput = z.output<typeof UnitInput>;
-
-export const UnitOutput = z.object({
-  id: z.string(),
-  name: z.string(),
-  nameEn: z.string().optional(),
-  parentId: z.string().nullable(),
-  path: z.string(),
-  level: z.string(),
-  instrument: z.string(),
-  mergedInto: z.string().optional(),
-  mergedAt: z.string().optional(),
-  alertThresholds: AlertThresholdsInput.optional(),
-  createdAt: z.string(),
-  updatedAt: z.string(),
-});
 
 /** POST /v1/units/{unitId}/merge: the unit whose results absorb this one's from now on */
 export const MergeRequest = z.strictObject({ into: UnitId });
 
-export const UnitsQuery = z.object({ parent: UnitId.optional() });
+export const UnitsQuery = z.object({ parent: z.optional(UnitId) });
 
 export const QrQuery = z.object({
-  counter: CounterId.optional(),
+  counter: z.optional(CounterId),
   size: z.coerce.number().int().min(64).max(2048).optional(),
 });
 
@@ -195,13 +145,13 @@ export const ErrorResponse = z.object({
 });
 
 // Officials' dashboard, monthly report, public results and exports (issue 6).
-export const ViewQuery = z.object({ period: Period, lang: Lang.optional() });
+export const ViewQuery = z.object({ period: Period, lang: z.optional(Lang) });
 export const ReportQuery = z.object({
   period: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'a month YYYY-MM'),
-  lang: Lang.optional(),
+  lang: z.optional(Lang),
 });
-export const PublicResultsQuery = z.object({ period: Period.optional(), lang: Lang.optional() });
-export const PageQuery = z.object({ lang: Lang.optional() }).loose();
+export const PublicResultsQuery = z.object({ period: Period.optional(), lang: z.optional(Lang) });
+export const PageQuery = z.object({ lang: z.optional(Lang) }).loose();
 
 /** Ratings exports are bounded so one buffered Lambda response holds them (docs/dashboard.md, "Exports"). */
 export const MAX_EXPORT_DAYS = 92;
@@ -333,7 +283,7 @@ export const SubscriptionOutput = z.object({
 });
 export const SubscriptionId = z.string().regex(/^[0-9A-Z]{26}$/, 'a subscription id');
 export const AlertsQuery = z.strictObject({
-  unit: UnitId.optional(),
+  unit: z.optional(UnitId),
   from: Day.optional(),
   to: Day.optional(),
 });

@@ -1,4 +1,5 @@
 import type * as z from 'zod';
+import type * as zm from 'zod/mini';
 import {
   MalformedBodyError,
   PayloadTooLargeError,
@@ -6,6 +7,9 @@ import {
   ValidationError,
 } from '../errors';
 import type { HttpEvent } from './types';
+
+/** classic or zod/mini (the citizen's core schemas are mini: shared/api/core-schemas.ts) */
+type Schema<T = unknown> = z.ZodType<T> | zm.ZodMiniType<T>;
 
 export type BodyKind = 'json' | 'form' | 'csv';
 
@@ -80,7 +84,7 @@ export function queryParams<S extends z.ZodType>(event: HttpEvent, schema: S): z
 }
 
 /** A path parameter, validated by `schema` if given; a bad value is a 400 naming the parameter. */
-export function pathParam(event: HttpEvent, name: string, schema?: z.ZodType<string>): string {
+export function pathParam(event: HttpEvent, name: string, schema?: Schema<string>): string {
   const value = event.pathParameters?.[name];
   if (value === undefined)
     throw new ValidationError(`missing ${name}`, [{ field: name, message: 'required' }]);

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import { $ZodError } from 'zod/v4/core';
 import {
   ConflictError,
   DomainError,
@@ -38,7 +38,8 @@ const BY_CLASS: [new (...args: never[]) => DomainError, number, string][] = [
 
 /** The one place where errors become HTTP statuses. Anything unknown is a 500 that says nothing. */
 export function toHttpError(error: unknown): HttpError {
-  if (error instanceof z.ZodError) {
+  // $ZodError, the core class: both classic and zod/mini schemas throw one (shared/api/core-schemas.ts)
+  if (error instanceof $ZodError) {
     return {
       status: 400,
       code: 'invalid_input',

@@ -1,52 +1,54 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
+import '../zod-locale';
 import { INSTRUMENT_DATA } from './instruments/catalog';
 
-const Text = z.object({ vi: z.string().min(1), en: z.string().min(1) });
-const ItemId = z.string().regex(/^[a-z][a-z0-9-]*\.[a-z][a-z0-9-]*$/);
+const Text = z.object({ vi: z.string().check(z.minLength(1)), en: z.string().check(z.minLength(1)) });
+const ItemId = z.string().check(z.regex(/^[a-z][a-z0-9-]*\.[a-z][a-z0-9-]*$/));
+const PositiveInt = z.number().check(z.int(), z.positive());
+const Level = z.number().check(z.int(), z.minimum(1));
 
 export const InstrumentSchema = z
   .object({
-    id: z.string().regex(/^[a-z][a-z0-9-]{1,39}$/),
-    version: z.number().int().positive(),
+    id: z.string().check(z.regex(/^[a-z][a-z0-9-]{1,39}$/)),
+    version: PositiveInt,
     name: Text,
     source: z.string(),
     scale: z.object({
-      satisfiedFrom: z.number().int().min(1),
-      levels: z
-        .array(z.object({ value: z.number().int().min(1), label: Text }))
-        .min(2)
-        .max(10),
+      satisfiedFrom: Level,
+      levels: z.array(z.object({ value: Level, label: Text })).check(z.minLength(2), z.maxLength(10)),
     }),
     factors: z
       .array(
         z.object({
-          id: z.string().regex(/^[a-z][a-z0-9-]*$/),
+          id: z.string().check(z.regex(/^[a-z][a-z0-9-]*$/)),
           name: Text,
-          items: z.array(z.object({ id: ItemId, text: Text })).min(1),
+          items: z.array(z.object({ id: ItemId, text: Text })).check(z.minLength(1)),
         }),
       )
-      .min(1),
+      .check(z.minLength(1)),
   })
-  .superRefine((instrument, ctx) => {
-    const levels = instrument.scale.levels.map((level) => level.value);
-    if (levels.some((value, i) => value !== i + 1)) {
-      ctx.addIssue({ code: 'custom', path: ['scale', 'levels'], message: 'levels must be 1..k in order' });
-    }
-    if (instrument.scale.satisfiedFrom > levels.length) {
-      ctx.addIssue({ code: 'custom', path: ['scale', 'satisfiedFrom'], message: 'beyond the scale' });
-    }
-    for (const factor of instrument.factors) {
-      for (const item of factor.items) {
-        if (!item.id.startsWith(`${factor.id}.`)) {
-          ctx.addIssue({
-            code: 'custom',
-            path: ['factors'],
-            message: `${item.id} is not in factor ${factor.id}`,
-          });
+  .check(
+    z.superRefine((instrument, ctx) => {
+      const levels = instrument.scale.levels.map((level) => level.value);
+      if (levels.some((value, i) => value !== i + 1)) {
+        ctx.addIssue({ code: 'custom', path: ['scale', 'levels'], message: 'levels must be 1..k in order' });
+      }
+      if (instrument.scale.satisfiedFrom > levels.length) {
+        ctx.addIssue({ code: 'custom', path: ['scale', 'satisfiedFrom'], message: 'beyond the scale' });
+      }
+      for (const factor of instrument.factors) {
+        for (const item of factor.items) {
+          if (!item.id.startsWith(`${factor.id}.`)) {
+            ctx.addIssue({
+              code: 'custom',
+              path: ['factors'],
+              message: `${item.id} is not in factor ${factor.id}`,
+            });
+          }
         }
       }
-    }
-  });
+    }),
+  );
 
 export type Instrument = z.infer<typeof InstrumentSchema>;
 export type LocalizedText = z.infer<typeof Text>;

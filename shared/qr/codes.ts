@@ -1,5 +1,6 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import * as z from 'zod';
+import * as z from 'zod/mini';
+import '../zod-locale';
 import { GoneError, NotFoundError, ValidationError } from '../errors';
 
 /**
@@ -9,24 +10,30 @@ import { GoneError, NotFoundError, ValidationError } from '../errors';
  * Rotating the current key version retires every poster signed with an older one.
  */
 export const QrKeysSchema = z
-  .looseObject({
-    current: z.number().int().positive(),
-    /** versions whose posters no longer work */
-    retired: z.array(z.number().int().positive()).default([]),
-  })
-  .transform(({ current, retired, ...rest }) => {
-    // Secrets are stored as "k<version>": "<at least 32 characters>", the shape Secrets Manager
-    // generates (see the stateful stack) and an operator extends when rotating.
-    const keys: Record<string, string> = {};
-    for (const [name, value] of Object.entries(rest)) {
-      const version = /^k(\d+)$/.exec(name)?.[1];
-      if (version && typeof value === 'string' && value.length >= 32) keys[version] = value;
-    }
-    return { current, retired, keys };
-  })
-  .refine((parsed) => parsed.keys[String(parsed.current)] !== undefined, {
-    message: 'the current key version has no secret of at least 32 characters',
-  });
+  .pipe(
+    z.looseObject({
+      current: z.number().check(z.int(), z.positive()),
+      /** versions whose posters no longer work */
+      retired: z._default(z.array(z.number().check(z.int(), z.positive())), []),
+    }),
+    z.transform(
+      ({ current, retired, ...rest }: { current: number; retired: number[]; [k: string]: unknown }) => {
+        // Secrets are stored as "k<version>": "<at least 32 characters>", the shape Secrets Manager
+        // generates (see the stateful stack) and an operator extends when rotating.
+        const keys: Record<string, string> = {};
+        for (const [name, value] of Object.entries(rest)) {
+          const version = /^k(\d+)$/.exec(name)?.[1];
+          if (version && typeof value === 'string' && value.length >= 32) keys[version] = value;
+        }
+        return { current, retired, keys };
+      },
+    ),
+  )
+  .check(
+    z.refine((parsed) => parsed.keys[String(parsed.current)] !== undefined, {
+      message: 'the current key version has no secret of at least 32 characters',
+    }),
+  );
 
 export type QrKeys = z.output<typeof QrKeysSchema>;
 

@@ -1,5 +1,6 @@
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import * as z from 'zod';
+import * as z from 'zod/mini';
+import '../zod-locale';
 import type { Rating } from '../domain';
 import { type Db, type Item, isConditionFailed, queryPages, withAvailability } from './dynamo';
 import { keys } from './keys';
@@ -13,13 +14,13 @@ const RatingItem = z.object({
   instrument: z.string(),
   instrumentVersion: z.number(),
   answers: z.record(z.string(), z.number()),
-  counter: z.string().optional(),
-  procedure: z.string().optional(),
-  dossier: z.string().optional(),
-  comment: z.string().optional(),
+  counter: z.optional(z.string()),
+  procedure: z.optional(z.string()),
+  dossier: z.optional(z.string()),
+  comment: z.optional(z.string()),
   lang: z.enum(['vi', 'en']),
   source: z.enum(['survey', 'import']),
-  flagged: z.string().optional(),
+  flagged: z.optional(z.string()),
 });
 
 function toRating(item: Item): Rating {
@@ -115,7 +116,10 @@ export class RatingsRepository {
 
 const FlaggedItem = z.object({ id: z.string(), receivedAt: z.string(), flagged: z.string() });
 
-const RatedAnswers = z.object({ instrument: z.string(), answers: z.record(z.string(), z.number().int()) });
+const RatedAnswers = z.object({
+  instrument: z.string(),
+  answers: z.record(z.string(), z.number().check(z.int())),
+});
 export type RatedAnswers = z.infer<typeof RatedAnswers>;
 
 /**

@@ -1,5 +1,5 @@
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { UnitOutput } from '../api/schemas';
+import { UnitOutput } from '../api/core-schemas';
 import type { Unit } from '../domain';
 import { type Db, type Item, queryAll, withAvailability } from './dynamo';
 import { keys } from './keys';

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
-import * as z from 'zod';
-import type { ImportedRating, RatingSubmission } from '../api/schemas';
-import { ImportedRating as ImportedRatingSchema } from '../api/schemas';
+import { $ZodError } from 'zod/v4/core';
+import type { ImportedRating, RatingSubmission } from '../api/core-schemas';
+import { ImportedRating as ImportedRatingSchema } from '../api/core-schemas';
 import { mapConcurrent } from '../concurrency';
 import type { Lang, Rating, RatingSource, Unit } from '../domain';
 import { isWithin } from '../domain';
@@ -198,7 +198,7 @@ function contentId(input: ImportedRating): string {
 }
 
 function describe(error: unknown): string {
-  if (error instanceof z.ZodError) {
+  if (error instanceof $ZodError) {
     return error.issues.map((issue) => `${issue.path.join('.') || 'rating'}: ${issue.message}`).join('; ');
   }
   if (error instanceof ValidationError) return error.issues.map((i) => `${i.field}: ${i.message}`).join('; ');

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import { $ZodError } from 'zod/v4/core';
 import type { Unit } from '../domain';
 import { ConflictError, type FieldIssue, NotFoundError, ValidationError } from '../errors';
 import type { Instrument, InstrumentRegistry } from '../methodology/instruments';
@@ -45,7 +45,7 @@ export async function surveyFormAfterError(
 ): Promise<{ status: number; html: string } | undefined> {
   let issues: FieldIssue[];
   let status = 400;
-  if (error instanceof z.ZodError)
+  if (error instanceof $ZodError)
     issues = error.issues.map((i) => ({ field: i.path.join('.') || 'body', message: i.message }));
   else if (error instanceof ValidationError) issues = error.issues;
   else if (error instanceof ConflictError) {
