@@ -178,6 +178,16 @@ export function buildSnapshots(input: {
 type Figures = NonNullable<ReturnType<typeof computeIndex>>;
 
 /**
+ * "More than `margin` below": an average of peers computed as a total less the unit's own figure
+ * may differ from the same average summed directly in the last bits, so a figure exactly on the
+ * margin must not fall on either side by rounding. Real differences between indices are far
+ * larger than the tolerance.
+ */
+function isMoreThanBelow(value: number, average: number, margin: number): boolean {
+  return value < average - margin - 1e-9;
+}
+
+/**
  * Factors, then items, more than `margin` points below the average of the same figure among the
  * unit's ranked siblings (the unit itself taken out of the totals when it is one of them).
  */
@@ -194,7 +204,7 @@ function belowPeerAverage(
       if (!total) return false;
       const sum = selfIncluded ? total.sum - figure.index : total.sum;
       const count = selfIncluded ? total.count - 1 : total.count;
-      return count > 0 && figure.index < sum / count - margin;
+      return count > 0 && isMoreThanBelow(figure.index, sum / count, margin);
     })
     .map((figure) => figure.id);
 }
@@ -212,7 +222,7 @@ export function belowPeers(own: Figures, peers: readonly Figures[], margin: numb
         );
         if (peerValues.length === 0) return false;
         const average = peerValues.reduce((sum, v) => sum + v, 0) / peerValues.length;
-        return figure.index < average - margin;
+        return isMoreThanBelow(figure.index, average, margin);
       })
       .map((figure) => figure.id);
   return [...below(own.factors, (peer) => peer.factors), ...below(own.items, (peer) => peer.items)];
