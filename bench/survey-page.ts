@@ -7,6 +7,7 @@ import { brotliCompressSync, gzipSync } from 'node:zlib';
 import { chromium } from 'playwright-core';
 import { startRuntime } from '../infra/local/runtime';
 import { QrKeysSchema, signCode } from '../shared/qr/codes';
+import { CHROMIUM, CHROMIUM_ARGS } from '../test/support/ci';
 import { finish, isQuick, median, row } from './support/report';
 
 /**
@@ -41,17 +42,9 @@ const surveyUrl = `${runtime.url}/s/${signCode(keys, { unitId: 'phuong-van-mieu-
 const surveyHtml = await (await fetch(surveyUrl)).text();
 
 const browser = await chromium.launch({
-  executablePath: '/usr/bin/chromium',
+  executablePath: CHROMIUM,
   headless: true,
-  args: [
-    '--no-sandbox',
-    '--disable-gpu',
-    '--disable-quic',
-    '--no-first-run',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-  ],
+  args: CHROMIUM_ARGS,
 });
 const context = await browser.newContext({
   viewport: { width: 390, height: 844 },
