@@ -23,14 +23,7 @@ export interface ViewDeps {
   policy: { minN: number };
 }
 
-export interface UnitSummary {
-  id: string;
-  name: string;
-  nameEn?: string;
-  parentId: string | null;
-  path: string;
-  level: string;
-}
+export type UnitSummary = Pick<Unit, 'id' | 'name' | 'nameEn' | 'parentId' | 'path' | 'level'>;
 
 /** A snapshot as the public and officials are served it: without the stored tree and histogram. */
 export type ServedSnapshot = ReturnType<typeof publicSnapshot>;

@@ -12,11 +12,10 @@ import {
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { type Runtime, startRuntime } from '../../infra/local/runtime';
 import { createAlertDeps } from '../../shared/deps';
-import { emptyHistogram } from '../../shared/methodology/histogram';
-import type { Snapshot } from '../../shared/methodology/snapshots';
 import { processOutbox, raiseAlerts } from '../../shared/use-cases/alerts';
 import { snsAlertsTopic } from '../../shared/use-cases/alerts-topic';
 import { filterPolicyOf } from '../../shared/use-cases/subscriptions';
+import { aSnapshot } from '../support/builders';
 import { call, createTestDeps, uniqueTableName } from '../support/harness';
 
 const sqs = new SQSClient({ useQueueUrlAsEndpoint: false });
@@ -324,24 +323,7 @@ describe('the outbox when SNS is down, and escalation', () => {
     const down = snsAlertsTopic(TopicArn, new SNSClient({ endpoint: 'http://127.0.0.1:1', maxAttempts: 1 }));
     const at = (date: Date, t = topic) => createAlertDeps(deps.config, deps.db, t, () => date);
     // 60 % with the interval [50, 70]: the upper bound is 10 points under 80 → critical
-    const snapshot: Snapshot = {
-      unitId: 'phuc-xa',
-      parentId: 'ba-dinh',
-      path: '/hn/ba-dinh/phuc-xa/',
-      name: 'Phường Phúc Xá',
-      period: '2025-03',
-      kind: 'month',
-      instrument: 'sipas-2023',
-      n: 200,
-      index: 60,
-      ci95: [50, 70],
-      sufficient: true,
-      factors: [],
-      items: [],
-      rank: null,
-      belowPeers: [],
-      histogram: emptyHistogram(),
-    };
+    const snapshot = aSnapshot({ n: 200, index: 60, ci95: [50, 70] });
     const snapshots = new Map([
       ['2025-03', [snapshot]],
       ['2025-Q1', [{ ...snapshot, period: '2025-Q1', kind: 'quarter' as const }]],

@@ -10,34 +10,15 @@ import {
   thresholdsFor,
 } from '../../shared/alerts/rules';
 import { Z95 } from '../../shared/methodology/formulas';
-import { emptyHistogram, type Histogram } from '../../shared/methodology/histogram';
+import type { Histogram } from '../../shared/methodology/histogram';
 import { instruments } from '../../shared/methodology/instruments';
 import type { Snapshot } from '../../shared/methodology/snapshots';
+import { aSnapshot } from '../support/builders';
 
 const t = DEFAULT_THRESHOLDS;
 const scaleOf = (itemId: string) => instruments.itemScale(itemId);
 
-function snapshot(overrides: Partial<Snapshot> = {}): Snapshot {
-  return {
-    unitId: 'phuc-xa',
-    parentId: 'ba-dinh',
-    path: '/hn/ba-dinh/phuc-xa/',
-    name: 'Phường Phúc Xá',
-    period: '2025-03',
-    kind: 'month',
-    instrument: 'sipas-2023',
-    n: 100,
-    index: 70,
-    ci95: [60, 78],
-    sufficient: true,
-    factors: [],
-    items: [],
-    rank: null,
-    belowPeers: [],
-    histogram: emptyHistogram(),
-    ...overrides,
-  };
-}
+const snapshot = aSnapshot;
 
 /** An interval whose implied standard error is `se`: half-width se × 1.96. */
 function withSe(index: number, se: number): Pick<Snapshot, 'index' | 'ci95'> {
