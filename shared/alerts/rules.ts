@@ -236,13 +236,14 @@ export function lowShare(histogram: Histogram, scaleOf: ItemScaleLookup): { low:
  */
 export function dissatisfactionSpike(
   day: Snapshot,
-  trailing: Histogram,
+  answers: SpikeInputs,
   scaleOf: ItemScaleLookup,
   t: AlertThresholds,
 ): RaisedAlert | undefined {
+  const { trailing } = answers;
   if (day.kind !== 'day' || day.n < t.spikeMinRatings || trailing.n < t.spikeMinTrailingRatings)
     return undefined;
-  const today = lowShare(day.histogram, scaleOf);
+  const today = lowShare(answers.day, scaleOf);
   const before = lowShare(trailing, scaleOf);
   if (today.answers === 0 || before.answers === 0 || today.low === 0) return undefined;
   const share = today.low / today.answers;
@@ -261,12 +262,20 @@ export function dissatisfactionSpike(
   return raised(day, 'dissatisfaction-spike', ratio >= 2 * t.spikeRatio ? 'critical' : 'warning', figures);
 }
 
+/** What dissatisfaction-spike compares: the unit's subtree's answer counts, pooled over today's tree. */
+export interface SpikeInputs {
+  /** on the day of the snapshot */
+  day: Histogram;
+  /** over the SPIKE_TRAILING_DAYS days before it */
+  trailing: Histogram;
+}
+
 export interface RuleInputs {
   snapshot: Snapshot;
   previous?: Snapshot;
   siblings: readonly Snapshot[];
-  /** the unit's pooled histogram over the 28 days before, for day snapshots */
-  trailing?: Histogram;
+  /** for day snapshots */
+  spike?: SpikeInputs;
   scaleOf: ItemScaleLookup;
   thresholds: AlertThresholds;
 }
@@ -279,7 +288,7 @@ export function evaluateRules(input: RuleInputs): RaisedAlert[] {
     significantDrop(input.snapshot, input.previous, t),
     rankDrop(input.snapshot, t),
     belowPeers(input.snapshot, input.siblings, t),
-    input.trailing ? dissatisfactionSpike(input.snapshot, input.trailing, input.scaleOf, t) : undefined,
+    input.spike ? dissatisfactionSpike(input.snapshot, input.spike, input.scaleOf, t) : undefined,
   ];
   return alerts.filter((alert): alert is RaisedAlert => alert !== undefined);
 }

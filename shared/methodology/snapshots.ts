@@ -37,8 +37,6 @@ export interface Snapshot {
   items: ReportedFigure[];
   rank: Rank | null;
   belowPeers: string[];
-  /** the pooled answer counts of the unit's whole subtree for the period */
-  histogram: Histogram;
 }
 
 export interface SnapshotPolicy {
@@ -169,7 +167,6 @@ export function buildSnapshots(input: {
       items: figures.items.map(report),
       rank: ranks.get(unit.id) ?? null,
       belowPeers: belowPeerAverage(figures, peerTotals.get(parentKey), ranked, policy.peerMargin),
-      histogram: pooled.get(unit.id)!,
     });
   }
   return snapshots.sort((a, b) => a.path.localeCompare(b.path));

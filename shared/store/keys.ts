@@ -10,7 +10,7 @@
  * | 3 | a whole tree or subtree, in path order    | Query GSI1| GSI1PK=TREE, GSI1SK begins_with <path>                  |
  * | 4 | store a rating once (submission/dossier)  | PutItem   | PK=RATING#S#<submissionId> or RATING#D#<dossier>, attribute_not_exists(PK) |
  * | 5 | one unit-day's ratings (nightly job)      | Query GSI1| GSI1PK=RATINGS#<unitId>#<day>, GSI1SK=<receivedAt>#<id> |
- * | 6 | every unit's own histogram of a period    | Query     | PK=HIST#<period>, SK=<unitId> (one Query per part of a period, not per unit) |
+ * | 6 | every unit's own histogram of a period    | Query     | PK=HIST#<period>, SK=B#<bucket> (32 gzipped items per period, not per unit) |
  * | 7 | a unit's snapshot for a period            | GetItem   | PK=SNAP#<unitId>, SK=<kind>#<period>                    |
  * | 8 | a unit's snapshots of one kind (trend)    | Query     | PK=SNAP#<unitId>, SK begins_with <kind>#               |
  * | 9 | siblings' snapshots for a period (ranking)| Query GSI2| GSI2PK=SIBLINGS#<parentId>#<period>                    |
@@ -56,7 +56,10 @@ export const keys = {
   // Own histograms are grouped by period, not by unit: summing a month reads its days' partitions
   // (at most 31 Queries) whatever the number of units, instead of one Query per unit.
   histogramPartition: (period: string) => `HIST#${period}`,
-  histogram: (unitId: string, period: string) => ({ PK: `HIST#${period}`, SK: unitId }),
+  histogramBucket: (period: string, bucket: number) => ({
+    PK: `HIST#${period}`,
+    SK: `B#${String(bucket).padStart(2, '0')}`,
+  }),
 
   snapshotPartition: (unitId: string) => `SNAP#${unitId}`,
   snapshot: (unitId: string, kind: PeriodKind, period: string) => ({

@@ -1,3 +1,4 @@
+import { gunzipSync, gzipSync } from 'node:zlib';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
 import type { Histogram } from '../methodology/histogram';
@@ -32,40 +33,62 @@ const SnapshotSchema = z.object({
   items: z.array(Figure),
   rank: z.object({ position: z.number(), of: z.number(), change: z.number().nullable() }).nullable(),
   belowPeers: z.array(z.string()),
-  histogram: HistogramSchema,
 });
 
-export interface OwnHistogram {
-  unitId: string;
-  period: string;
-  histogram: Histogram;
+/**
+ * Own histograms of a period are spread over this many items. 32 keeps each well under DynamoDB's
+ * 400 KB item limit up to ~50,000 units (a gzipped own histogram is ~100–200 bytes).
+ */
+export const HISTOGRAM_BUCKETS = 32;
+const MAX_BUCKET_BYTES = 350 * 1024;
+
+/** FNV-1a of the unit id: a bucket that depends on the id only, never on which units a write holds. */
+function bucketOf(unitId: string): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < unitId.length; i++) {
+    hash ^= unitId.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193) >>> 0;
+  }
+  return hash % HISTOGRAM_BUCKETS;
 }
 
 /**
- * Snapshots and histograms are stored as one JSON string attribute (`data`) beside their keys:
- * nothing queries inside them, and a few hundred numbers as one string cost DynamoDB (and
- * dynalite) one attribute to check and marshal instead of hundreds, which is most of the nightly
- * job's write cost. Items written as plain attributes by earlier versions still parse.
+ * Snapshots and histograms are stored as one gzipped JSON attribute (`data`) beside their keys:
+ * nothing queries inside them, and a few hundred numbers as one value cost DynamoDB (and dynalite)
+ * one attribute to check and marshal instead of hundreds, which was most of the nightly job's
+ * write cost; gzip then takes a snapshot from ~1.5 KB to ~0.5 KB, one write unit instead of two.
+ * Items written by earlier versions (plain attributes, or uncompressed JSON) still parse.
  */
 function toSnapshot(item: Item): Snapshot {
-  if (typeof item.data !== 'string') return SnapshotSchema.parse(item);
-  const stored = JSON.parse(item.data) as Partial<Snapshot> | null;
-  // `data` is only ever written by snapshotItem(), JSON.stringify of a typed Snapshot, so a check
-  // of its shape's landmarks is enough; the full zod parse of every figure cost the nightly job
-  // (which reads a whole tree's previous snapshots) more than the read itself.
+  if (!(item.data instanceof Uint8Array) && typeof item.data !== 'string') return SnapshotSchema.parse(item);
+  // Snapshots stored before they stopped carrying their subtree's histogram still have it: dropped.
+  const { histogram: _, ...stored } = (parseData(item.data) ?? {}) as Partial<Snapshot> & {
+    histogram?: unknown;
+  };
+  // `data` is only ever written by snapshotItem(), from a typed Snapshot, so a check of its
+  // shape's landmarks is enough; the full zod parse of every figure cost the nightly job (which
+  // reads a whole tree's previous snapshots) more than the read itself.
   if (
     !isRecord(stored) ||
     typeof stored.unitId !== 'string' ||
     typeof stored.period !== 'string' ||
     typeof stored.index !== 'number' ||
-    !Array.isArray(stored.factors) ||
-    !isStoredHistogram(stored.histogram)
+    !Array.isArray(stored.factors)
   ) {
     throw new Error(`stored snapshot ${String(item.PK)} ${String(item.SK)} is not in the stored format`);
   }
   return stored as Snapshot;
 }
 
+function packData(value: unknown): Uint8Array {
+  return gzipSync(JSON.stringify(value));
+}
+
+function parseData(data: Uint8Array | string): unknown {
+  return JSON.parse(typeof data === 'string' ? data : gunzipSync(data).toString('utf8'));
+}
+
+/** A per-unit own histogram item, as versions before the buckets wrote them. */
 function toHistogram(item: Item): Histogram {
   if (typeof item.data !== 'string') return HistogramSchema.parse(item.histogram);
   const stored: unknown = JSON.parse(item.data);
@@ -95,37 +118,65 @@ function snapshotItem(snapshot: Snapshot): Item {
     type: 'snapshot',
     unitId: snapshot.unitId,
     period: snapshot.period,
-    data: JSON.stringify(snapshot),
+    data: packData(snapshot),
   };
 }
 
 export class ResultsRepository {
   constructor(private readonly db: Db) {}
 
-  /** Stores units' own histograms (their own ratings, not their subtree's) for a period; overwrites. */
-  putOwnHistograms(histograms: readonly OwnHistogram[]): Promise<void> {
-    return withAvailability(() =>
-      batchPut(
-        this.db,
-        histograms.map(({ unitId, period, histogram }) => ({
-          ...keys.histogram(unitId, period),
-          type: 'histogram',
-          unitId,
-          period,
-          data: JSON.stringify(histogram),
-        })),
-      ),
-    );
+  /**
+   * Stores every unit's own histogram of a period (their own ratings, not their subtree's),
+   * replacing whatever the period held: the caller passes the period's complete set. They are
+   * packed into HISTOGRAM_BUCKETS items, each unit's in the bucket its id hashes to, gzipped:
+   * a national night stores 4 periods × ~3,300 small histograms, and one item per unit made
+   * writing them cost as much as the rest of the night (bench/national-night.ts). Every bucket is
+   * written, empty ones too, so a bucket never keeps a unit from an earlier write.
+   */
+  putOwnHistograms(period: string, histograms: ReadonlyMap<string, Histogram>): Promise<void> {
+    const buckets = Array.from({ length: HISTOGRAM_BUCKETS }, () => [] as [string, Histogram][]);
+    for (const entry of [...histograms].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+      buckets[bucketOf(entry[0])]!.push(entry);
+    }
+    const items = buckets.map((entries, bucket) => {
+      const data = packData(Object.fromEntries(entries));
+      if (data.length > MAX_BUCKET_BYTES) {
+        throw new Error(
+          `own histograms of ${period}, bucket ${bucket}: ${data.length} bytes compressed, over ` +
+            `${MAX_BUCKET_BYTES}; raise HISTOGRAM_BUCKETS (shared/store/results-repo.ts)`,
+        );
+      }
+      return { ...keys.histogramBucket(period, bucket), type: 'histograms', period, data };
+    });
+    return withAvailability(() => batchPut(this.db, items));
   }
 
-  /** Every unit's own histogram of one period, by unit id (one Query, a page per ~1 MB). */
+  /** Every unit's own histogram of one period, by unit id (one Query of HISTOGRAM_BUCKETS small items). */
   ownHistograms(period: string): Promise<Map<string, Histogram>> {
     return withAvailability(async () => {
       const items = await queryAll(this.db, {
         KeyConditionExpression: 'PK = :pk',
         ExpressionAttributeValues: { ':pk': keys.histogramPartition(period) },
       });
-      return new Map(items.map((item) => [String(item.unitId), toHistogram(item)]));
+      const buckets = items.filter((item) => item.data instanceof Uint8Array);
+      // Before buckets, each unit's histogram was an item of its own; once a period has been
+      // written in buckets, those older items are stale and must not count a second time.
+      if (buckets.length === 0) return new Map(items.map((item) => [String(item.unitId), toHistogram(item)]));
+      const found = new Map<string, Histogram>();
+      for (const item of buckets) {
+        const stored = parseData(item.data as Uint8Array);
+        if (!isRecord(stored))
+          throw new Error(`stored histograms ${String(item.PK)} ${String(item.SK)} are not a map`);
+        for (const [unitId, histogram] of Object.entries(stored)) {
+          if (!isStoredHistogram(histogram)) {
+            throw new Error(
+              `stored histogram of ${unitId} in ${String(item.PK)} is not in the stored format`,
+            );
+          }
+          found.set(unitId, histogram);
+        }
+      }
+      return found;
     });
   }
 

@@ -4,7 +4,6 @@ import {
   evaluateRules,
   type RaisedAlert,
   SEVERITY_LEVEL,
-  SPIKE_TRAILING_DAYS,
   thresholdsFor,
 } from '../alerts/rules';
 import { type Principal, scopeOf, unitInScope } from '../auth/principal';
@@ -12,7 +11,7 @@ import { mapConcurrent } from '../concurrency';
 import { isWithin, type Unit } from '../domain';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../errors';
 import { logger } from '../logger';
-import { type Histogram, sumHistograms } from '../methodology/histogram';
+import type { Histogram } from '../methodology/histogram';
 import type { InstrumentRegistry } from '../methodology/instruments';
 import { addDays, daysBetween, monthOf, previousPeriod, vietnamDay } from '../methodology/periods';
 import type { Snapshot } from '../methodology/snapshots';
@@ -51,6 +50,15 @@ export interface AlertRunSummary {
   escalated: number;
 }
 
+/**
+ * Per day period, by unit: the answer counts dissatisfaction-spike compares, pooled over each
+ * unit's subtree (the nightly job has them from the own histograms it already reads).
+ */
+export interface DaySpikeInputs {
+  day: ReadonlyMap<string, Histogram>;
+  trailing: ReadonlyMap<string, Histogram>;
+}
+
 /** The parent's path of a unit path: /hn/ba-dinh/phuc-xa/ → /hn/ba-dinh/; null for a root. */
 export function parentPathOf(path: string): string | null {
   const segments = path.split('/').filter(Boolean);
@@ -69,7 +77,12 @@ export async function raiseAlerts(
    * What the caller (the nightly job) already holds: the whole tree, and per period the stored
    * snapshots of the previous period, so that neither is read a second time.
    */
-  known: { units?: readonly Unit[]; previous?: ReadonlyMap<string, readonly Snapshot[]> } = {},
+  known: {
+    units?: readonly Unit[];
+    previous?: ReadonlyMap<string, readonly Snapshot[]>;
+    /** by day period; a day without them raises no dissatisfaction-spike */
+    spike?: ReadonlyMap<string, DaySpikeInputs>;
+  } = {},
 ): Promise<AlertRunSummary> {
   const units = known.units ?? (await deps.units.subtree('/'));
   const overrides = new Map(units.map((unit) => [unit.id, unit.alertThresholds]));
@@ -94,17 +107,16 @@ export async function raiseAlerts(
       if (siblings) siblings.push(snapshot);
       else siblingsOf.set(key, [snapshot]);
     }
-    const perUnit = await mapConcurrent(snapshots, 8, async (snapshot) => {
+    const spike = known.spike?.get(period);
+    const perUnit = snapshots.map((snapshot) => {
       const thresholds = thresholdsFor(deps.settings.thresholds, overrides.get(snapshot.unitId));
-      const trailing =
-        snapshot.kind === 'day' && snapshot.n >= thresholds.spikeMinRatings
-          ? await trailingHistogram(snapshot.unitId, period, deps.results)
-          : undefined;
+      const day = spike?.day.get(snapshot.unitId);
+      const trailing = spike?.trailing.get(snapshot.unitId);
       return evaluateRules({
         snapshot,
         previous: previous.get(snapshot.unitId),
         siblings: snapshot.parentId === null ? [] : (siblingsOf.get(snapshot.parentId) ?? []),
-        ...(trailing ? { trailing } : {}),
+        ...(snapshot.kind === 'day' && day && trailing ? { spike: { day, trailing } } : {}),
         scaleOf,
         thresholds,
       });
@@ -134,16 +146,6 @@ export async function raiseAlerts(
   });
   const outbox = await processOutbox(deps, claimed);
   return { raised: raised.length, recorded: claimed.size, ...outbox };
-}
-
-/** The unit's pooled (subtree) answer counts over the 28 days before `day`, from day snapshots. */
-async function trailingHistogram(
-  unitId: string,
-  day: string,
-  results: ResultsRepository,
-): Promise<Histogram> {
-  const before = await results.trend(unitId, 'day', addDays(day, -SPIKE_TRAILING_DAYS), addDays(day, -1));
-  return sumHistograms(before.map((s) => s.histogram));
 }
 
 function alertMessage(alert: Alert): TopicMessage {

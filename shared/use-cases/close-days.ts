@@ -1,8 +1,10 @@
+import { SPIKE_TRAILING_DAYS } from '../alerts/rules';
 import { mapConcurrent } from '../concurrency';
 import type { Unit } from '../domain';
 import { addHistogram, addRating, emptyHistogram, type Histogram } from '../methodology/histogram';
 import type { InstrumentRegistry } from '../methodology/instruments';
 import {
+  addDays,
   monthOf,
   type PeriodKind,
   partsListOf,
@@ -11,11 +13,17 @@ import {
   requireKind,
   yearOf,
 } from '../methodology/periods';
-import { buildSnapshots, type Snapshot, type SnapshotPolicy, type TreeUnit } from '../methodology/snapshots';
+import {
+  buildSnapshots,
+  poolSubtrees,
+  type Snapshot,
+  type SnapshotPolicy,
+  type TreeUnit,
+} from '../methodology/snapshots';
 import type { RatingsRepository } from '../store/ratings-repo';
-import type { OwnHistogram, ResultsRepository } from '../store/results-repo';
+import type { ResultsRepository } from '../store/results-repo';
 import type { UnitsRepository } from '../store/units-repo';
-import { type AlertDeps, raiseAlerts } from './alerts';
+import { type AlertDeps, type DaySpikeInputs, raiseAlerts } from './alerts';
 
 export interface AggregationDeps {
   units: UnitsRepository;
@@ -60,11 +68,7 @@ export async function closeDays(days: readonly string[], deps: AggregationDeps):
     for (const histogram of histograms.values()) ratings += histogram.n;
     // Stored while the periods are computed: nothing in this run reads them back (they are passed
     // on in memory), and refreshPeriods waits for every write before it raises alerts.
-    writes.add(
-      deps.results.putOwnHistograms(
-        [...histograms].map(([unitId, histogram]) => ({ unitId, period: day, histogram })),
-      ),
-    );
+    writes.add(deps.results.putOwnHistograms(day, histograms));
   }
 
   const periods = [
@@ -113,6 +117,7 @@ export async function refreshPeriods(
   const ownByPeriod = new Map<string, ReadonlyMap<string, Histogram>>(options.known ?? []);
   const builtByPeriod = new Map<string, Snapshot[]>();
   const previousByPeriod = new Map<string, readonly Snapshot[]>();
+  const spikeByPeriod = new Map<string, DaySpikeInputs>();
   const activeIds = tree.active.map((unit) => unit.id);
   for (const period of sorted) {
     const kind = requireKind(period);
@@ -143,6 +148,12 @@ export async function refreshPeriods(
       policy: deps.policy,
     });
     writes.add(deps.results.putSnapshots(built));
+    if (kind === 'day' && deps.alerting) {
+      spikeByPeriod.set(period, {
+        day: poolSubtrees(tree.active, tree.attribute(own)),
+        trailing: await trailingAnswers(period, tree, ownByPeriod, deps, concurrency),
+      });
+    }
     if (tree.mergedIds.length > 0) {
       // Merged units are not in `built`: what is read here is not being written by this run.
       await deps.results.unlistSnapshots(await deps.results.getSnapshots(tree.mergedIds, period));
@@ -154,8 +165,39 @@ export async function refreshPeriods(
   // After every snapshot is stored: a failure here leaves the results complete, and the re-run
   // that retries the alerts records none twice. The units and previous snapshots are the ones
   // just used, not read again.
-  if (deps.alerting) await raiseAlerts(builtByPeriod, deps.alerting, { units, previous: previousByPeriod });
+  if (deps.alerting) {
+    await raiseAlerts(builtByPeriod, deps.alerting, {
+      units,
+      previous: previousByPeriod,
+      spike: spikeByPeriod,
+    });
+  }
   return { snapshots };
+}
+
+/**
+ * Each unit's subtree's answer counts over the SPIKE_TRAILING_DAYS days before `day`, the baseline
+ * of dissatisfaction-spike: the stored own histograms of those days (one small Query a day, or
+ * what this run holds), summed per unit and pooled over today's tree — the same tree the day's
+ * own counts are pooled over, so a unit moved or merged since is compared like with like.
+ */
+async function trailingAnswers(
+  day: string,
+  tree: ReturnType<typeof treeOf>,
+  inMemory: ReadonlyMap<string, ReadonlyMap<string, Histogram>>,
+  deps: AggregationDeps,
+  concurrency: number,
+): Promise<Map<string, Histogram>> {
+  const days = Array.from({ length: SPIKE_TRAILING_DAYS }, (_, i) => addDays(day, -(i + 1)));
+  const sums = new Map<string, Histogram>();
+  // Added up as each day arrives rather than after all 28 are read: only a few days' histograms
+  // are held at a time, whatever the number of units.
+  await mapConcurrent(days, concurrency, async (part) => {
+    for (const [unitId, histogram] of inMemory.get(part) ?? (await deps.results.ownHistograms(part))) {
+      sums.set(unitId, addHistogram(sums.get(unitId) ?? emptyHistogram(), histogram));
+    }
+  });
+  return poolSubtrees(tree.active, tree.attribute(sums));
 }
 
 /**
@@ -253,8 +295,7 @@ async function sumOwnHistograms(
       sums.set(unitId, addHistogram(sums.get(unitId) ?? emptyHistogram(), histogram));
     }
   }
-  const toStore: OwnHistogram[] = [...sums].map(([unitId, histogram]) => ({ unitId, period, histogram }));
-  writes.add(deps.results.putOwnHistograms(toStore));
+  writes.add(deps.results.putOwnHistograms(period, sums));
   return sums;
 }
 

@@ -1,5 +1,6 @@
 import { describe, expect, inject, it } from 'vitest';
 import type { Deps } from '../../shared/deps';
+import type { Histogram } from '../../shared/methodology/histogram';
 import type { ResultsRepository } from '../../shared/store/results-repo';
 import { closeDays } from '../../shared/use-cases/close-days';
 import { importRatings } from '../../shared/use-cases/ratings';
@@ -49,7 +50,7 @@ async function seededDeps(): Promise<Deps> {
 
 /**
  * The results repository, killed at its `killAt`-th write call: that call writes only the first
- * half of its items and then throws, as a process that dies between two batches would leave it.
+ * half of its items (of a period's own histograms: half the units) and then throws, as a process that dies between two batches would leave it.
  */
 function killedAt(results: ResultsRepository, killAt: number): ResultsRepository {
   let calls = 0;
@@ -62,8 +63,8 @@ function killedAt(results: ResultsRepository, killAt: number): ResultsRepository
   return new Proxy(results, {
     get(target, property, receiver) {
       if (property === 'putOwnHistograms')
-        return (items: Parameters<ResultsRepository['putOwnHistograms']>[0]) =>
-          kill(items, (part) => target.putOwnHistograms(part));
+        return (period: string, histograms: ReadonlyMap<string, Histogram>) =>
+          kill([...histograms], (part) => target.putOwnHistograms(period, new Map(part)));
       if (property === 'putSnapshots')
         return (items: Parameters<ResultsRepository['putSnapshots']>[0]) =>
           kill(items, (part) => target.putSnapshots(part));

@@ -1,4 +1,3 @@
-import { emptyHistogram } from '../../shared/methodology/histogram';
 import type { Snapshot } from '../../shared/methodology/snapshots';
 
 /** A month snapshot of a sufficient ward; tests override only the figures they are about. */
@@ -19,7 +18,6 @@ export function aSnapshot(overrides: Partial<Snapshot> = {}): Snapshot {
     items: [],
     rank: null,
     belowPeers: [],
-    histogram: emptyHistogram(),
     ...overrides,
   };
 }

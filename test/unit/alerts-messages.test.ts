@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest';
 import { buildDigest } from '../../shared/alerts/digest';
 import { alertMessages, periodLabel, toAscii } from '../../shared/alerts/messages';
 import type { RaisedAlert } from '../../shared/alerts/rules';
-import { emptyHistogram } from '../../shared/methodology/histogram';
 import type { Snapshot } from '../../shared/methodology/snapshots';
 
 const alert: RaisedAlert = {
@@ -66,7 +65,6 @@ describe('weekly digest', () => {
     items: [],
     rank: null,
     belowPeers: [],
-    histogram: emptyHistogram(),
   });
   it('lists the best and worst ranked children and the biggest moves against last month', () => {
     const digest = buildDigest({

@@ -150,13 +150,14 @@ describe('below-peers', () => {
 });
 
 describe('dissatisfaction-spike', () => {
-  const day = (histogram: Histogram) =>
-    snapshot({ period: '2025-03-10', kind: 'day', n: histogram.n, sufficient: false, histogram });
+  const daySnapshot = snapshot({ period: '2025-03-10', kind: 'day', sufficient: false });
   // trailing: 100 answers, 5 at level 1 and 5 at level 2: share 10 %
   const trailing = polite(100, [5, 5, 20, 35, 35]);
+  const spike = (day: Histogram, before: Histogram) =>
+    dissatisfactionSpike({ ...daySnapshot, n: day.n }, { day, trailing: before }, scaleOf, t);
 
   it('fires when the day’s share of the two lowest levels doubles (4 of 20 = 20 % vs 10 %)', () => {
-    const alert = dissatisfactionSpike(day(polite(20, [2, 2, 4, 6, 6])), trailing, scaleOf, t);
+    const alert = spike(polite(20, [2, 2, 4, 6, 6]), trailing);
     expect(alert).toMatchObject({ rule: 'dissatisfaction-spike', severity: 'warning', period: '2025-03-10' });
     expect(alert!.figures).toEqual({
       share: 20,
@@ -169,18 +170,14 @@ describe('dissatisfaction-spike', () => {
     });
   });
   it('stays quiet at 1.5 times (3 of 20 = 15 %)', () => {
-    expect(dissatisfactionSpike(day(polite(20, [2, 1, 5, 6, 6])), trailing, scaleOf, t)).toBeUndefined();
+    expect(spike(polite(20, [2, 1, 5, 6, 6]), trailing)).toBeUndefined();
   });
   it('needs 20 ratings that day and a trailing baseline of 30', () => {
-    expect(dissatisfactionSpike(day(polite(19, [4, 4, 3, 4, 4])), trailing, scaleOf, t)).toBeUndefined();
-    expect(
-      dissatisfactionSpike(day(polite(20, [4, 4, 4, 4, 4])), polite(29, [1, 1, 9, 9, 9]), scaleOf, t),
-    ).toBeUndefined();
+    expect(spike(polite(19, [4, 4, 3, 4, 4]), trailing)).toBeUndefined();
+    expect(spike(polite(20, [4, 4, 4, 4, 4]), polite(29, [1, 1, 9, 9, 9]))).toBeUndefined();
   });
   it('is critical from 4 times (8 of 20 = 40 %)', () => {
-    expect(dissatisfactionSpike(day(polite(20, [4, 4, 4, 4, 4])), trailing, scaleOf, t)?.severity).toBe(
-      'critical',
-    );
+    expect(spike(polite(20, [4, 4, 4, 4, 4]), trailing)?.severity).toBe('critical');
   });
   it('counts only dissatisfied levels on the 3-level counter form (level 1, not level 2 "Hài lòng")', () => {
     const counter: Histogram = {

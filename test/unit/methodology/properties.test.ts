@@ -130,7 +130,8 @@ describe('roll-up over days and subtrees', () => {
           expect(pooled.get(unit.id)).toEqual(direct);
           const figures = computeIndex(direct, instruments.get(unit.instrument)!, instruments);
           expect(snapshots.get(unit.id)?.n).toBe(figures?.n);
-          expect(snapshots.get(unit.id)?.histogram).toEqual(figures ? direct : undefined);
+          // a unit has a snapshot exactly when its subtree has ratings
+          expect(snapshots.has(unit.id)).toBe(figures !== undefined);
         }
       }),
     );
