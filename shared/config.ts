@@ -34,6 +34,17 @@ const EnvSchema = z.object({
   ALERT_SPIKE_MIN_RATINGS: posInt(20),
   /** hours a sent alert may stay unacknowledged before it is escalated to the parent unit's subscribers */
   ALERT_ACK_HOURS: z._default(z.coerce.number().check(z.positive()), 72),
+  /**
+   * the period kinds below-target, significant-drop, rank-drop and below-peers are evaluated on,
+   * comma-separated (dissatisfaction-spike is a day rule); docs/alerts.md says why month alone
+   */
+  ALERT_PERIODS: z._default(
+    z.pipe(
+      z.string().check(z.regex(/^(day|month|quarter|year)(,(day|month|quarter|year))*$/)),
+      z.transform((value) => [...new Set(value.split(','))] as ('day' | 'month' | 'quarter' | 'year')[]),
+    ),
+    ['month'],
+  ),
   /** where the officials' dashboard is, for links in alerts; PUBLIC_BASE_URL when unset */
   DASHBOARD_BASE_URL: z.optional(z.url()),
   /** Cognito hosted UI for the dashboard's sign-in (authorization code + PKCE), e.g. https://sipas.auth.ap-southeast-1.amazoncognito.com */

@@ -63,6 +63,7 @@ export function createAlertDeps(
       dashboardBaseUrl: config.DASHBOARD_BASE_URL ?? config.PUBLIC_BASE_URL,
       // well beyond one Publish's time, well below a night
       leaseSeconds: 300,
+      periodKinds: config.ALERT_PERIODS,
     },
   };
 }

@@ -1,5 +1,6 @@
 import { Z95 } from '../methodology/formulas';
 import type { Histogram } from '../methodology/histogram';
+import type { PeriodKind } from '../methodology/periods';
 import type { Snapshot } from '../methodology/snapshots';
 
 /**
@@ -21,6 +22,19 @@ export const RULE_IDS: readonly RuleId[] = [
   'below-peers',
   'dissatisfaction-spike',
 ];
+
+/**
+ * The rules that judge a period's level (as opposed to dissatisfaction-spike, which compares a
+ * day with the days before it): evaluated on the period kinds the city chose (ALERT_PERIODS).
+ */
+export const PERIOD_RULES: readonly RuleId[] = ['below-target', 'significant-drop', 'rank-drop', 'below-peers'];
+
+/** The rules evaluated on a snapshot of `kind`, given the kinds the period rules run on. */
+export function rulesFor(kind: PeriodKind, periodKinds: readonly PeriodKind[]): RuleId[] {
+  return RULE_IDS.filter((rule) =>
+    rule === 'dissatisfaction-spike' ? kind === 'day' : periodKinds.includes(kind),
+  );
+}
 
 export type Severity = 'info' | 'warning' | 'critical';
 export const SEVERITY_LEVEL: Record<Severity, number> = { info: 1, warning: 2, critical: 3 };
@@ -278,17 +292,23 @@ export interface RuleInputs {
   spike?: SpikeInputs;
   scaleOf: ItemScaleLookup;
   thresholds: AlertThresholds;
+  /** the rules to evaluate (rulesFor); all of them when absent */
+  rules?: readonly RuleId[];
 }
 
 /** Every alert one snapshot raises, in the order of RULE_IDS. */
 export function evaluateRules(input: RuleInputs): RaisedAlert[] {
   const t = input.thresholds;
-  const alerts = [
-    belowTarget(input.snapshot, t),
-    significantDrop(input.snapshot, input.previous, t),
-    rankDrop(input.snapshot, t),
-    belowPeers(input.snapshot, input.siblings, t),
-    input.spike ? dissatisfactionSpike(input.snapshot, input.spike, input.scaleOf, t) : undefined,
-  ];
-  return alerts.filter((alert): alert is RaisedAlert => alert !== undefined);
+  const rules = new Set(input.rules ?? RULE_IDS);
+  const evaluate: Record<RuleId, () => RaisedAlert | undefined> = {
+    'below-target': () => belowTarget(input.snapshot, t),
+    'significant-drop': () => significantDrop(input.snapshot, input.previous, t),
+    'rank-drop': () => rankDrop(input.snapshot, t),
+    'below-peers': () => belowPeers(input.snapshot, input.siblings, t),
+    'dissatisfaction-spike': () =>
+      input.spike ? dissatisfactionSpike(input.snapshot, input.spike, input.scaleOf, t) : undefined,
+  };
+  return RULE_IDS.filter((rule) => rules.has(rule))
+    .map((rule) => evaluate[rule]())
+    .filter((alert): alert is RaisedAlert => alert !== undefined);
 }

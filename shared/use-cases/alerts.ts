@@ -3,6 +3,7 @@ import {
   type AlertThresholds,
   evaluateRules,
   type RaisedAlert,
+  rulesFor,
   SEVERITY_LEVEL,
   thresholdsFor,
 } from '../alerts/rules';
@@ -13,7 +14,15 @@ import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '.
 import { logger } from '../logger';
 import type { Histogram } from '../methodology/histogram';
 import type { InstrumentRegistry } from '../methodology/instruments';
-import { addDays, daysBetween, monthOf, previousPeriod, vietnamDay } from '../methodology/periods';
+import {
+  addDays,
+  daysBetween,
+  monthOf,
+  type PeriodKind,
+  previousPeriod,
+  requireKind,
+  vietnamDay,
+} from '../methodology/periods';
 import type { Snapshot } from '../methodology/snapshots';
 import type { Alert, AlertsRepository } from '../store/alerts-repo';
 import { keys } from '../store/keys';
@@ -30,6 +39,8 @@ export interface AlertSettings {
   dashboardBaseUrl: string | undefined;
   /** how long a run may hold an alert while it publishes it */
   leaseSeconds: number;
+  /** the period kinds the period rules are evaluated on (ALERT_PERIODS); the spike rule runs on days */
+  periodKinds: readonly PeriodKind[];
 }
 
 export interface AlertDeps {
@@ -89,7 +100,8 @@ export async function raiseAlerts(
   const scaleOf = (itemId: string) => deps.registry.itemScale(itemId);
   const raised: RaisedAlert[] = [];
   for (const [period, snapshots] of snapshotsByPeriod) {
-    if (snapshots.length === 0) continue;
+    const rules = rulesFor(requireKind(period), deps.settings.periodKinds);
+    if (snapshots.length === 0 || rules.length === 0) continue;
     // Only a sufficient snapshot is compared with its previous one (significantDrop).
     const previous = new Map(
       (
@@ -119,6 +131,7 @@ export async function raiseAlerts(
         ...(snapshot.kind === 'day' && day && trailing ? { spike: { day, trailing } } : {}),
         scaleOf,
         thresholds,
+        rules,
       });
     });
     raised.push(...perUnit.flat());

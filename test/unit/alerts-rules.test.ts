@@ -4,11 +4,14 @@ import {
   belowTarget,
   DEFAULT_THRESHOLDS,
   dissatisfactionSpike,
+  evaluateRules,
   lowShare,
   rankDrop,
+  rulesFor,
   significantDrop,
   thresholdsFor,
 } from '../../shared/alerts/rules';
+import { loadConfig } from '../../shared/config';
 import { Z95 } from '../../shared/methodology/formulas';
 import type { Histogram } from '../../shared/methodology/histogram';
 import { instruments } from '../../shared/methodology/instruments';
@@ -188,5 +191,43 @@ describe('dissatisfaction-spike', () => {
     };
     // 2 at level 1 of 9 answers on the scale (1 not applicable)
     expect(lowShare(counter, scaleOf)).toEqual({ low: 2, answers: 9 });
+  });
+});
+
+describe('which rules run on which periods', () => {
+  it('runs the period rules on the configured kinds, month alone by default, and the spike on days', () => {
+    const kinds = loadConfig({ TABLE_NAME: 't' } as NodeJS.ProcessEnv).ALERT_PERIODS;
+    expect(kinds).toEqual(['month']);
+    expect(rulesFor('month', kinds)).toEqual([
+      'below-target',
+      'significant-drop',
+      'rank-drop',
+      'below-peers',
+    ]);
+    expect(rulesFor('day', kinds)).toEqual(['dissatisfaction-spike']);
+    expect(rulesFor('quarter', kinds)).toEqual([]);
+    const all = loadConfig({
+      TABLE_NAME: 't',
+      ALERT_PERIODS: 'day,quarter,year',
+    } as NodeJS.ProcessEnv).ALERT_PERIODS;
+    expect(rulesFor('day', all)).toEqual([
+      'below-target',
+      'significant-drop',
+      'rank-drop',
+      'below-peers',
+      'dissatisfaction-spike',
+    ]);
+    expect(rulesFor('month', all)).toEqual([]);
+    expect(() => loadConfig({ TABLE_NAME: 't', ALERT_PERIODS: 'week' } as NodeJS.ProcessEnv)).toThrow(
+      /ALERT_PERIODS/,
+    );
+  });
+
+  it('evaluates only the rules it is given', () => {
+    // upper bound 70 < 80: below-target fires when asked, and only then
+    const low = snapshot({ index: 60, ci95: [50, 70] });
+    const input = { snapshot: low, siblings: [], scaleOf, thresholds: t };
+    expect(evaluateRules(input).map((a) => a.rule)).toEqual(['below-target']);
+    expect(evaluateRules({ ...input, rules: rulesFor('quarter', ['month']) })).toEqual([]);
   });
 });
