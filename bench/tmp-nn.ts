@@ -1,0 +1,312 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ulid } from 'ulid';
+import { drawAnswers, loadReferenceUnits, seededRandom } from '../infra/local/demo';
+import { mapConcurrent } from '../shared/concurrency';
+import { loadConfig } from '../shared/config';
+import { createDeps, type Deps } from '../shared/deps';
+import type { Rating, Unit } from '../shared/domain';
+import { logger } from '../shared/logger';
+import { DEFAULT_INSTRUMENT_ID } from '../shared/methodology/instruments';
+import { requireKind } from '../shared/methodology/periods';
+import { batchGet, batchPut, type Item, queryAll, queryPages } from '../shared/store/dynamo';
+import { keys } from '../shared/store/keys';
+import { ratingKey } from '../shared/store/ratings-repo';
+import { closeDays } from '../shared/use-cases/close-days';
+import { type BenchOutput, finish, isQuick, row } from './support/report';
+import { countsSince, createTable, startDynaliteProcess } from './support/services';
+
+/**
+ * A national night: Vietnam's 34 provinces and 3,321 communes (Hanoi's 126 real ones, the rest
+ * generated), ratings spread unevenly over the communes, closed by the real job, beside the floor:
+ * the same per-unit-day Queries (same projection, same concurrency) with nothing done with the
+ * items. Then the month/quarter/year cost: closing a day with no ratings of its own, inside a
+ * month that holds few or many ratings, does the same work (it reads histograms, not ratings).
+ */
+const COMMUNES = 3321;
+const DAY = '2025-09-10';
+const CONCURRENCY = 16;
+
+function nationalUnits(): Unit[] {
+  const reference = loadReferenceUnits();
+  const at = '2025-07-01T00:00:00.000Z';
+  const units: Unit[] = reference.provinces.map((p) => ({
+    id: p.id,
+    name: p.name,
+    parentId: null,
+    path: `/${p.id}/`,
+    level: 'province',
+    instrument: DEFAULT_INSTRUMENT_ID,
+    createdAt: at,
+    updatedAt: at,
+  }));
+  const hanoi = reference.hanoi.units.map((c) => ({ ...c, parent: 'ha-noi' }));
+  const others = reference.provinces.filter((p) => p.id !== 'ha-noi');
+  const generated = Array.from({ length: COMMUNES - hanoi.length }, (_, i) => {
+    const province = others[i % others.length]!;
+    return {
+      id: `${province.id}-xa-${Math.floor(i / others.length) + 1}`,
+      name: `Xã ${i + 1}`,
+      type: 'commune',
+      parent: province.id,
+    };
+  });
+  for (const c of [...hanoi, ...generated]) {
+    units.push({
+      id: c.id,
+      name: c.name,
+      parentId: c.parent,
+      path: `/${c.parent}/${c.id}/`,
+      level: c.type,
+      instrument: DEFAULT_INSTRUMENT_ID,
+      createdAt: at,
+      updatedAt: at,
+    });
+  }
+  return units;
+}
+
+async function seedRatings(
+  deps: Deps,
+  communes: readonly Unit[],
+  count: number,
+  day: string,
+  seed: number,
+): Promise<void> {
+  const random = seededRandom(seed);
+  const quality = communes.map(() => 0.6 + random() * 0.35);
+  // Uneven, as real traffic is: a commune's weight is drawn from a long-tailed distribution.
+  const weights = communes.map(() => -Math.log(1 - random() * 0.999));
+  const total = weights.reduce((a, b) => a + b, 0);
+  const cumulative = weights.map(
+    (
+      (sum) => (w: number) =>
+        (sum += w / total)
+    )(0),
+  );
+  const items = [];
+  for (let i = 0; i < count; i++) {
+    const r = random();
+    let lo = 0;
+    let hi = cumulative.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (cumulative[mid]! < r) lo = mid + 1;
+      else hi = mid;
+    }
+    const unit = communes[lo]!;
+    const instrument = deps.registry.get(unit.instrument)!;
+    const receivedAt = new Date(
+      Date.parse(`${day}T01:00:00Z`) + Math.floor(random() * 9 * 3600_000),
+    ).toISOString();
+    const rating: Rating = {
+      id: ulid(),
+      submissionId: `night-${day}-${seed}-${i}`,
+      unitId: unit.id,
+      receivedAt,
+      day,
+      instrument: instrument.id,
+      instrumentVersion: instrument.version,
+      answers: drawAnswers(random, instrument, quality[lo]!),
+      lang: 'vi',
+      source: 'survey',
+    };
+    items.push({
+      ...ratingKey(rating),
+      ...keys.ratingUnitDay(unit.id, day, receivedAt, rating.id),
+      type: 'rating',
+      ...rating,
+    });
+  }
+  await batchPut(deps.db, items, 8);
+}
+
+export async function benchNationalNight(quick: boolean): Promise<BenchOutput> {
+  const total = quick ? 20_000 : 100_000;
+  const small = total / 10;
+  const dynalite = await startDynaliteProcess();
+  try {
+    const tableName = 'bench-national';
+    await createTable(dynalite.endpoint, tableName);
+    Object.assign(process.env, {
+      AWS_REGION: 'ap-southeast-1',
+      AWS_ACCESS_KEY_ID: 'bench',
+      AWS_SECRET_ACCESS_KEY: 'bench',
+      AWS_ENDPOINT_URL_DYNAMODB: dynalite.endpoint,
+      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+      POWERTOOLS_LOG_LEVEL: 'ERROR',
+    });
+    const deps: Deps = {
+      ...createDeps(
+        loadConfig({
+          TABLE_NAME: tableName,
+          STAGE: 'bench',
+          QR_KEYS_FILE: join(mkdtempSync(join(tmpdir(), 'b-')), 'none'),
+        } as NodeJS.ProcessEnv),
+      ),
+    };
+    // The alerts outbox has no topic here; its "stays pending" warnings are expected and many.
+    logger.setLogLevel('ERROR');
+    const units = nationalUnits();
+    await mapConcurrent(units, 32, (unit) => deps.units.put(unit));
+    const communes = units.filter((u) => u.parentId !== null);
+    const timed = async <T>(work: () => Promise<T>) => {
+      const before = await dynalite.counts();
+      const started = performance.now();
+      const result = await work();
+      const ms = performance.now() - started;
+      return { result, ms, requests: countsSince(before, await dynalite.counts()) };
+    };
+
+    // The month/quarter/year cost with few ratings in the month: close an empty day after a small one.
+    const smallDay = '2025-09-02';
+    await seedRatings(deps, communes, small, smallDay, 1);
+    await closeDays([smallDay], { ...deps, concurrency: CONCURRENCY });
+    const emptyAfterSmall = await timed(() =>
+      closeDays(['2025-09-03'], { ...deps, concurrency: CONCURRENCY }),
+    );
+
+    await seedRatings(deps, communes, total, DAY, 2);
+    const floor = await timed(async () => {
+      let read = 0;
+      await mapConcurrent(communes, CONCURRENCY, async (unit) => {
+        const pages = queryPages(deps.db, {
+          IndexName: 'GSI1',
+          KeyConditionExpression: 'GSI1PK = :pk',
+          ExpressionAttributeValues: { ':pk': keys.unitDayRatings(unit.id, DAY) },
+          ProjectionExpression: 'instrument, answers',
+        });
+        for await (const page of pages) read += page.length;
+      });
+      return read;
+    });
+    const night = await timed(() =>
+      closeDays([DAY], { ...deps, alerting: undefined, concurrency: CONCURRENCY }),
+    );
+    // What the night writes, written again bare: the items it stored (own histograms and snapshots
+    // of its four periods, read back here untimed), put by BatchWriteItem with the same concurrency.
+    // The night cannot write less without storing less, so read floor + write floor is its I/O.
+    const written: Item[] = [];
+    for (const period of night.result.periods) {
+      written.push(
+        ...(await queryAll(deps.db, {
+          KeyConditionExpression: 'PK = :pk',
+          ExpressionAttributeValues: { ':pk': keys.histogramPartition(period) },
+        })),
+      );
+      written.push(
+        ...(await batchGet(
+          deps.db,
+          units.map((unit) => keys.snapshot(unit.id, requireKind(period), period)),
+        )),
+      );
+    }
+    const writeFloor = await timed(() => batchPut(deps.db, written, CONCURRENCY));
+    const noGsi = written.map(({ GSI2PK, GSI2SK, ...rest }) => rest);
+    const wNoGsi = await timed(() => batchPut(deps.db, noGsi, CONCURRENCY));
+    const snaps = written.filter((i) => i.type === 'snapshot');
+    const hists = written.filter((i) => i.type === 'histogram');
+    const wSnaps = await timed(() => batchPut(deps.db, snaps, CONCURRENCY));
+    const wHists = await timed(() => batchPut(deps.db, hists, CONCURRENCY));
+    const { gzipSync } = await import('node:zlib');
+    const chunked: Item[] = [];
+    for (let i = 0; i < hists.length; i += 50) {
+      const part = hists.slice(i, i + 50);
+      chunked.push({ PK: `HX#${i}`, SK: 'X', data: gzipSync(JSON.stringify(part.map((h) => h.data))) });
+    }
+    const wChunk = await timed(() => batchPut(deps.db, chunked, CONCURRENCY));
+    const gz = snaps.map((s) => ({ ...s, data: gzipSync(String(s.data)) }));
+    const wGz = await timed(() => batchPut(deps.db, gz, CONCURRENCY));
+    const avg = (xs: Item[]) =>
+      xs.reduce((a, x) => a + (typeof x.data === 'string' ? x.data.length : (x.data as Buffer).length), 0) /
+      xs.length;
+    console.error(
+      JSON.stringify({
+        all: [written.length, writeFloor.ms],
+        noGsi: wNoGsi.ms,
+        snaps: [snaps.length, wSnaps.ms, avg(snaps)],
+        hists: [hists.length, wHists.ms, avg(hists)],
+        chunked: [chunked.length, wChunk.ms, avg(chunked)],
+        gzSnaps: [wGz.ms, avg(gz)],
+      }),
+    );
+    const emptyAfterLarge = await timed(() =>
+      closeDays(['2025-09-11'], { ...deps, concurrency: CONCURRENCY }),
+    );
+    const sum = (counts: Record<string, number>) => Object.values(counts).reduce((a, b) => a + b, 0);
+
+    return {
+      bench: 'national night',
+      settings: {
+        units: units.length,
+        communes: communes.length,
+        ratings: total,
+        day: DAY,
+        concurrency: CONCURRENCY,
+      },
+      rows: [
+        row({
+          bench: 'nightly',
+          measure: `close a day of ${total.toLocaleString('en-US')} ratings, ${units.length} units`,
+          value: night.ms / 1000,
+          unit: 's',
+          floor: { label: 'bare paginated read', value: floor.ms / 1000 },
+          target: { op: '<=', value: 1.5 },
+        }),
+        row({
+          bench: 'nightly',
+          measure: `close a day of ${total.toLocaleString('en-US')} ratings, ${units.length} units`,
+          value: night.ms / 1000,
+          unit: 's',
+          floor: { label: 'bare read + bare write of its items', value: (floor.ms + writeFloor.ms) / 1000 },
+        }),
+        row({
+          bench: 'nightly',
+          measure: `bare BatchWriteItem of the night's ${written.length.toLocaleString('en-US')} items`,
+          value: writeFloor.ms / 1000,
+          unit: 's',
+          floor: { label: 'bare paginated read', value: floor.ms / 1000 },
+        }),
+        row({ bench: 'nightly', measure: 'ratings read by the floor', value: floor.result, unit: '' }),
+        row({
+          bench: 'nightly',
+          measure: 'DynamoDB requests, nightly',
+          value: sum(night.requests),
+          unit: 'req',
+        }),
+        row({
+          bench: 'nightly',
+          measure: 'DynamoDB requests, floor',
+          value: sum(floor.requests),
+          unit: 'req',
+        }),
+        row({
+          bench: 'nightly',
+          measure: `month/quarter/year: empty day, month of ${(small + total).toLocaleString('en-US')} ratings`,
+          value: emptyAfterLarge.ms / 1000,
+          unit: 's',
+          floor: { label: `month of ${small.toLocaleString('en-US')}`, value: emptyAfterSmall.ms / 1000 },
+        }),
+        row({
+          bench: 'nightly',
+          measure: 'month/quarter/year requests, large vs small month',
+          value: sum(emptyAfterLarge.requests),
+          unit: 'req',
+          floor: { label: 'small month', value: sum(emptyAfterSmall.requests) },
+        }),
+      ],
+      notes: [
+        `nightly requests by operation: ${JSON.stringify(night.requests)}`,
+        `floor requests by operation: ${JSON.stringify(floor.requests)}`,
+        `empty day after the large day: ${JSON.stringify(emptyAfterLarge.requests)}; after the small day: ${JSON.stringify(emptyAfterSmall.requests)}`,
+        `summary: ${JSON.stringify({ ...night.result, days: undefined, periods: night.result.periods })}`,
+        'dynalite serves one request at a time per process; DynamoDB serves them in parallel, so see docs/scaling.md for the cloud estimate',
+      ],
+    };
+  } finally {
+    await dynalite.stop();
+  }
+}
+
+if (process.argv[1]?.endsWith('tmp-nn.ts')) finish(await benchNationalNight(isQuick()));
