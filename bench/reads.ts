@@ -1,10 +1,10 @@
-import { DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import autocannon from 'autocannon';
 import { drawAnswers, loadReferenceUnits, seededRandom } from '../infra/local/demo';
 import { startGateway } from '../infra/local/gateway';
 import { loadConfig } from '../shared/config';
 import { createDeps } from '../shared/deps';
 import { json } from '../shared/http/responses';
+import { createDb, getItem, queryPage } from '../shared/store/dynamo';
 import { keys } from '../shared/store/keys';
 import { importRatings } from '../shared/use-cases/ratings';
 import { putUnit } from '../shared/use-cases/units';
@@ -31,7 +31,7 @@ export async function benchReads(quick: boolean): Promise<BenchOutput> {
   try {
     const tableName = 'bench-reads';
     const runtime = await startBenchRuntime(dynalite.endpoint, tableName);
-    const doc = DynamoDBDocumentClient.from(benchClient(dynalite.endpoint));
+    const floorDb = createDb(tableName, benchClient(dynalite.endpoint));
     const bare = await startGateway({
       port: 0,
       verifyToken: async () => undefined,
@@ -40,22 +40,17 @@ export async function benchReads(quick: boolean): Promise<BenchOutput> {
         // the rankings, one Query of the siblings' snapshots (GSI2) joined as they are stored.
         results: async (event) => {
           if (event.routeKey === 'GET /v1/rankings') {
-            const { Items = [] } = await doc.send(
-              new QueryCommand({
-                TableName: tableName,
-                IndexName: 'GSI2',
-                KeyConditionExpression: 'GSI2PK = :pk',
-                ExpressionAttributeValues: { ':pk': keys.siblingsOf('ha-noi', PERIOD) },
-              }),
-            );
-            return { ...json(200, null), body: `[${Items.map((item) => String(item.data)).join(',')}]` };
+            const { items } = await queryPage(floorDb, {
+              IndexName: 'GSI2',
+              KeyConditionExpression: 'GSI2PK = :pk',
+              ExpressionAttributeValues: { ':pk': keys.siblingsOf('ha-noi', PERIOD) },
+            });
+            return { ...json(200, null), body: `[${items.map((item) => String(item.data)).join(',')}]` };
           }
           const unitId = event.pathParameters?.unitId ?? '';
-          const { Item } = await doc.send(
-            new GetCommand({ TableName: tableName, Key: keys.snapshot(unitId, 'month', PERIOD) }),
-          );
+          const item = await getItem(floorDb, { Key: keys.snapshot(unitId, 'month', PERIOD) });
           // the stored JSON as it is: a floor does no parsing or shaping
-          return Item ? { ...json(200, null), body: String(Item.data) } : json(404, { error: 'none' });
+          return item ? { ...json(200, null), body: String(item.data) } : json(404, { error: 'none' });
         },
       },
     });
