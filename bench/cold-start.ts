@@ -24,7 +24,8 @@ const CDK_SETTINGS: BuildOptions = {
   format: 'esm',
   target: 'node22',
   minify: true,
-  external: ['@aws-sdk/*'],
+  // as infra/constructs/sipas-function.ts: the SDK's clients external, util-dynamodb bundled
+  external: ['@aws-sdk/client-*'],
   banner: { js: BANNER },
   mainFields: ['module', 'main'],
   logLevel: 'error',

@@ -1,5 +1,4 @@
 import { readFileSync } from 'node:fs';
-import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import autocannon from 'autocannon';
 import { ulid } from 'ulid';
 import { drawAnswers, loadReferenceUnits, seededRandom } from '../infra/local/demo';
@@ -8,6 +7,7 @@ import { createDeps } from '../shared/deps';
 import { logger } from '../shared/logger';
 import { vietnamDay } from '../shared/methodology/periods';
 import { QrKeysSchema, signCode } from '../shared/qr/codes';
+import { createDb, putItem } from '../shared/store/dynamo';
 import { keys } from '../shared/store/keys';
 import { ratingKey } from '../shared/store/ratings-repo';
 import { putUnit } from '../shared/use-cases/units';
@@ -72,7 +72,7 @@ export async function benchIngestion(quick: boolean): Promise<BenchOutput> {
         source: 'survey',
       };
       const floor = async (durationMs: number) => {
-        const client = DynamoDBDocumentClient.from(benchClient(dynalite.endpoint));
+        const floorDb = createDb(floorTable, benchClient(dynalite.endpoint));
         let done = 0;
         let failed = 0;
         const until = Date.now() + durationMs;
@@ -83,20 +83,17 @@ export async function benchIngestion(quick: boolean): Promise<BenchOutput> {
               const submissionId = `floor-${worker}-${i}-${started}`;
               const id = ulid();
               try {
-                await client.send(
-                  new PutCommand({
-                    TableName: floorTable,
-                    Item: {
-                      ...ratingKey({ submissionId }),
-                      ...keys.ratingUnitDay(sample.unitId, sample.day, sample.receivedAt, id),
-                      type: 'rating',
-                      ...sample,
-                      id,
-                      submissionId,
-                    },
-                    ConditionExpression: 'attribute_not_exists(PK)',
-                  }),
-                );
+                await putItem(floorDb, {
+                  Item: {
+                    ...ratingKey({ submissionId }),
+                    ...keys.ratingUnitDay(sample.unitId, sample.day, sample.receivedAt, id),
+                    type: 'rating',
+                    ...sample,
+                    id,
+                    submissionId,
+                  },
+                  ConditionExpression: 'attribute_not_exists(PK)',
+                });
                 done += 1;
               } catch {
                 failed += 1;

@@ -1,10 +1,11 @@
-import { DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { gunzipSync } from 'node:zlib';
 import autocannon from 'autocannon';
 import { drawAnswers, loadReferenceUnits, seededRandom } from '../infra/local/demo';
 import { startGateway } from '../infra/local/gateway';
 import { loadConfig } from '../shared/config';
 import { createDeps } from '../shared/deps';
 import { json } from '../shared/http/responses';
+import { createDb, getItem, queryPage } from '../shared/store/dynamo';
 import { keys } from '../shared/store/keys';
 import { importRatings } from '../shared/use-cases/ratings';
 import { putUnit } from '../shared/use-cases/units';
@@ -14,12 +15,15 @@ import { benchClient, countsSince, startBenchRuntime, startDynaliteProcess } fro
 /**
  * The public read endpoints (GET /v1/units/{unitId}/index and GET /v1/rankings) through the
  * local gateway and the real `results` handler, beside the floor: a bare handler doing one
- * GetItem of the same snapshot item and returning its stored JSON, mounted for the same route on
+ * GetItem of the same snapshot item and returning its stored (unzipped) JSON, mounted for the same route on
  * a second gateway (same gateway code, same event building, same dynalite). p50/p99 with a few
  * clients in flight. Rankings are a Query of the siblings' snapshots: shown beside the GetItem
  * floor (what the issue names) and beside a bare handler doing that one Query.
  */
 const CONNECTIONS = 8;
+
+/** A snapshot's stored JSON, unpacked (results are stored gzipped): what any reader must do first. */
+const storedJson = (item: Record<string, unknown>) => gunzipSync(item.data as Uint8Array).toString('utf8');
 const UNITS = 30;
 const RATINGS_PER_UNIT = 40;
 const DAY = '2025-03-10';
@@ -31,7 +35,7 @@ export async function benchReads(quick: boolean): Promise<BenchOutput> {
   try {
     const tableName = 'bench-reads';
     const runtime = await startBenchRuntime(dynalite.endpoint, tableName);
-    const doc = DynamoDBDocumentClient.from(benchClient(dynalite.endpoint));
+    const floorDb = createDb(tableName, benchClient(dynalite.endpoint));
     const bare = await startGateway({
       port: 0,
       verifyToken: async () => undefined,
@@ -40,22 +44,17 @@ export async function benchReads(quick: boolean): Promise<BenchOutput> {
         // the rankings, one Query of the siblings' snapshots (GSI2) joined as they are stored.
         results: async (event) => {
           if (event.routeKey === 'GET /v1/rankings') {
-            const { Items = [] } = await doc.send(
-              new QueryCommand({
-                TableName: tableName,
-                IndexName: 'GSI2',
-                KeyConditionExpression: 'GSI2PK = :pk',
-                ExpressionAttributeValues: { ':pk': keys.siblingsOf('ha-noi', PERIOD) },
-              }),
-            );
-            return { ...json(200, null), body: `[${Items.map((item) => String(item.data)).join(',')}]` };
+            const { items } = await queryPage(floorDb, {
+              IndexName: 'GSI2',
+              KeyConditionExpression: 'GSI2PK = :pk',
+              ExpressionAttributeValues: { ':pk': keys.siblingsOf('ha-noi', PERIOD) },
+            });
+            return { ...json(200, null), body: `[${items.map(storedJson).join(',')}]` };
           }
           const unitId = event.pathParameters?.unitId ?? '';
-          const { Item } = await doc.send(
-            new GetCommand({ TableName: tableName, Key: keys.snapshot(unitId, 'month', PERIOD) }),
-          );
+          const item = await getItem(floorDb, { Key: keys.snapshot(unitId, 'month', PERIOD) });
           // the stored JSON as it is: a floor does no parsing or shaping
-          return Item ? { ...json(200, null), body: String(Item.data) } : json(404, { error: 'none' });
+          return item ? { ...json(200, null), body: storedJson(item) } : json(404, { error: 'none' });
         },
       },
     });

@@ -110,8 +110,11 @@ export class SipasFunction extends Construct {
         // set: Node then parses the whole map at import, which doubled the rating handler's
         // module-load time (bench/cold-start.ts measures it as a variant).
         sourceMap: true,
-        // The runtime ships the v3 SDK; bundling it would triple the bundle for no benefit.
-        externalModules: ['@aws-sdk/*'],
+        // The runtime ships the v3 SDK; bundling its clients would triple the bundle for no benefit.
+        // util-dynamodb (marshall/unmarshall, ≈ 5 KB once tree-shaken) is bundled all the same:
+        // imported from the runtime as one more external CommonJS package, it cost the rating
+        // handler ≈ 0.1× of a minimal handler's load time (bench/cold-start.ts, issue 8).
+        externalModules: ['@aws-sdk/client-*'],
         // ESM bundles still contain CommonJS dependencies that call require().
         banner: "import{createRequire as __cr}from'node:module';const require=__cr(import.meta.url);",
         mainFields: ['module', 'main'],

@@ -27,7 +27,12 @@ export const RULE_IDS: readonly RuleId[] = [
  * The rules that judge a period's level (as opposed to dissatisfaction-spike, which compares a
  * day with the days before it): evaluated on the period kinds the city chose (ALERT_PERIODS).
  */
-export const PERIOD_RULES: readonly RuleId[] = ['below-target', 'significant-drop', 'rank-drop', 'below-peers'];
+export const PERIOD_RULES: readonly RuleId[] = [
+  'below-target',
+  'significant-drop',
+  'rank-drop',
+  'below-peers',
+];
 
 /** The rules evaluated on a snapshot of `kind`, given the kinds the period rules run on. */
 export function rulesFor(kind: PeriodKind, periodKinds: readonly PeriodKind[]): RuleId[] {

@@ -1,8 +1,17 @@
-import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
 import { RULE_IDS } from '../alerts/rules';
 import { monthOf, vietnamDay } from '../methodology/periods';
-import { type Db, type Item, isConditionFailed, queryAll, withAvailability } from './dynamo';
+import {
+  type Db,
+  getItem,
+  type Item,
+  isConditionFailed,
+  putItem,
+  queryAll,
+  type UpdateInput,
+  updateItem,
+  withAvailability,
+} from './dynamo';
 import { keys } from './keys';
 
 const Text = z.object({ subject: z.string(), body: z.string() });
@@ -54,23 +63,20 @@ export class AlertsRepository {
   recordOnce(alert: Omit<Alert, 'status'>, claimedUntil?: string): Promise<boolean> {
     return withAvailability(async () => {
       try {
-        await this.db.client.send(
-          new PutCommand({
-            TableName: this.db.tableName,
-            Item: {
-              ...keys.alert(alert.id),
-              GSI1PK: keys.alertsPending,
-              GSI1SK: `${alert.createdAt}#${alert.id}`,
-              GSI2PK: keys.alertsOfMonth(monthOf(vietnamDay(alert.createdAt))),
-              GSI2SK: `${alert.unitPath}${alert.createdAt}#${alert.id}`,
-              type: 'alert',
-              ...alert,
-              status: 'pending',
-              ...(claimedUntil ? { claimedUntil } : {}),
-            },
-            ConditionExpression: 'attribute_not_exists(PK)',
-          }),
-        );
+        await putItem(this.db, {
+          Item: {
+            ...keys.alert(alert.id),
+            GSI1PK: keys.alertsPending,
+            GSI1SK: `${alert.createdAt}#${alert.id}`,
+            GSI2PK: keys.alertsOfMonth(monthOf(vietnamDay(alert.createdAt))),
+            GSI2SK: `${alert.unitPath}${alert.createdAt}#${alert.id}`,
+            type: 'alert',
+            ...alert,
+            status: 'pending',
+            ...(claimedUntil ? { claimedUntil } : {}),
+          },
+          ConditionExpression: 'attribute_not_exists(PK)',
+        });
         return true;
       } catch (error) {
         if (isConditionFailed(error)) return false;
@@ -81,10 +87,8 @@ export class AlertsRepository {
 
   get(id: string): Promise<Alert | undefined> {
     return withAvailability(async () => {
-      const { Item } = await this.db.client.send(
-        new GetCommand({ TableName: this.db.tableName, Key: keys.alert(id) }),
-      );
-      return Item ? toAlert(Item) : undefined;
+      const item = await getItem(this.db, { Key: keys.alert(id) });
+      return item ? toAlert(item) : undefined;
     });
   }
 
@@ -201,12 +205,10 @@ export class AlertsRepository {
     );
   }
 
-  private conditionalUpdate(
-    input: Omit<ConstructorParameters<typeof UpdateCommand>[0], 'TableName'>,
-  ): Promise<boolean> {
+  private conditionalUpdate(input: UpdateInput): Promise<boolean> {
     return withAvailability(async () => {
       try {
-        await this.db.client.send(new UpdateCommand({ ...input, TableName: this.db.tableName }));
+        await updateItem(this.db, input);
         return true;
       } catch (error) {
         if (isConditionFailed(error)) return false;

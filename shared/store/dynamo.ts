@@ -1,18 +1,28 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
-  BatchGetCommand,
-  BatchWriteCommand,
-  DynamoDBDocumentClient,
+  type AttributeValue,
+  BatchGetItemCommand,
+  BatchWriteItemCommand,
+  DeleteItemCommand,
+  type DeleteItemCommandInput,
+  DynamoDBClient,
+  GetItemCommand,
+  type GetItemCommandInput,
+  PutItemCommand,
+  type PutItemCommandInput,
   QueryCommand,
   type QueryCommandInput,
-} from '@aws-sdk/lib-dynamodb';
+  UpdateItemCommand,
+  type UpdateItemCommandInput,
+  type WriteRequest,
+} from '@aws-sdk/client-dynamodb';
+import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { mapConcurrent } from '../concurrency';
 import { ServiceUnavailableError } from '../errors';
 
 export type Item = Record<string, unknown>;
 
 export interface Db {
-  client: DynamoDBDocumentClient;
+  client: DynamoDBClient;
   tableName: string;
 }
 
@@ -29,10 +39,7 @@ export function createDb(tableName: string, client?: DynamoDBClient): Db {
       maxAttempts: 3,
       requestHandler: { connectionTimeout: 1_000, requestTimeout: 5_000, throwOnRequestTimeout: true },
     });
-  return {
-    client: DynamoDBDocumentClient.from(base, { marshallOptions: { removeUndefinedValues: true } }),
-    tableName,
-  };
+  return { client: base, tableName };
 }
 
 const UNAVAILABLE = new Set([
@@ -68,22 +75,125 @@ export function isConditionFailed(error: unknown): boolean {
   return error instanceof Error && error.name === 'ConditionalCheckFailedException';
 }
 
-/** All pages of a Query. */
-export async function* queryPages(
-  db: Db,
-  input: Omit<QueryCommandInput, 'TableName'>,
-): AsyncGenerator<Item[]> {
-  let ExclusiveStartKey: Record<string, unknown> | undefined;
+/*
+ * Our own thin document layer: the low-level client, with items, keys and expression values
+ * marshalled by @aws-sdk/util-dynamodb. The SDK's DynamoDBDocumentClient did the same work, but
+ * importing its package alone cost ≈ 0.1–0.2× of a minimal handler's load time, which every cold
+ * start of the rating handler pays (issue 8, bench/cold-start.ts); util-dynamodb costs nothing
+ * measurable.
+ */
+
+// As the document client was set up: an optional field left undefined is dropped, not an error.
+// unmarshall is left at its defaults, so numbers come back as JS numbers (wrapNumbers off), as
+// they did from the document client; one past Number.MAX_SAFE_INTEGER throws rather than rounds.
+const MARSHALL = { removeUndefinedValues: true };
+
+type Attributes = Record<string, AttributeValue>;
+
+function toAttributes(values: Item): Attributes {
+  return marshall(values, MARSHALL);
+}
+
+/** An item as read from the wire; exported for the tests' table scans, which the application never does. */
+export function fromAttributes(attributes: Attributes): Item {
+  return unmarshall(attributes);
+}
+
+/** The fields of an input that hold plain JS values here and AttributeValue maps on the wire. */
+const PLAIN_FIELDS = ['Key', 'Item', 'ExpressionAttributeValues', 'ExclusiveStartKey'] as const;
+type PlainField = (typeof PLAIN_FIELDS)[number];
+type Plain<T> = Omit<T, 'TableName' | PlainField>;
+type Marshalled<T> = { [K in keyof T]: K extends PlainField ? Attributes : T[K] } & { TableName: string };
+
+/** The low-level input for `db`'s table: the one place requests are marshalled. */
+function marshalled<T extends Partial<Record<PlainField, Item>>>(db: Db, input: T): Marshalled<T> {
+  const output: Record<string, unknown> = { ...input, TableName: db.tableName };
+  for (const field of PLAIN_FIELDS) {
+    const value = input[field];
+    if (value !== undefined) output[field] = toAttributes(value);
+  }
+  return output as Marshalled<T>;
+}
+
+export type GetInput = Pick<
+  Plain<GetItemCommandInput>,
+  'ConsistentRead' | 'ProjectionExpression' | 'ExpressionAttributeNames'
+> & { Key: Item };
+
+export type PutInput = Pick<
+  Plain<PutItemCommandInput>,
+  'ConditionExpression' | 'ExpressionAttributeNames'
+> & {
+  Item: Item;
+  ExpressionAttributeValues?: Item;
+};
+
+export type UpdateInput = Pick<
+  Plain<UpdateItemCommandInput>,
+  'UpdateExpression' | 'ConditionExpression' | 'ExpressionAttributeNames' | 'ReturnValues'
+> & { Key: Item; ExpressionAttributeValues?: Item };
+
+export type DeleteInput = Pick<
+  Plain<DeleteItemCommandInput>,
+  'ConditionExpression' | 'ExpressionAttributeNames'
+> & {
+  Key: Item;
+  ExpressionAttributeValues?: Item;
+};
+
+export type QueryInput = Pick<
+  Plain<QueryCommandInput>,
+  | 'IndexName'
+  | 'KeyConditionExpression'
+  | 'FilterExpression'
+  | 'ProjectionExpression'
+  | 'ExpressionAttributeNames'
+  | 'Limit'
+  | 'ScanIndexForward'
+  | 'ConsistentRead'
+> & { ExpressionAttributeValues?: Item; ExclusiveStartKey?: Item };
+
+/** The item, or undefined if there is none. */
+export async function getItem(db: Db, input: GetInput): Promise<Item | undefined> {
+  const { Item } = await db.client.send(new GetItemCommand(marshalled(db, input)));
+  return Item && fromAttributes(Item);
+}
+
+/** A failed ConditionExpression throws ConditionalCheckFailedException (see isConditionFailed). */
+export async function putItem(db: Db, input: PutInput): Promise<void> {
+  await db.client.send(new PutItemCommand(marshalled(db, input)));
+}
+
+/** The attributes ReturnValues asks for; undefined when it asks for none. */
+export async function updateItem(db: Db, input: UpdateInput): Promise<Item | undefined> {
+  const { Attributes } = await db.client.send(new UpdateItemCommand(marshalled(db, input)));
+  return Attributes && fromAttributes(Attributes);
+}
+
+export async function deleteItem(db: Db, input: DeleteInput): Promise<void> {
+  await db.client.send(new DeleteItemCommand(marshalled(db, input)));
+}
+
+/** One page of a Query, and the key to continue from (undefined after the last page). */
+export async function queryPage(db: Db, input: QueryInput): Promise<{ items: Item[]; lastKey?: Item }> {
+  const page = await db.client.send(new QueryCommand(marshalled(db, input)));
+  return {
+    items: (page.Items ?? []).map(fromAttributes),
+    lastKey: page.LastEvaluatedKey && fromAttributes(page.LastEvaluatedKey),
+  };
+}
+
+/** All pages of a Query (from input.ExclusiveStartKey if given). */
+export async function* queryPages(db: Db, input: QueryInput): AsyncGenerator<Item[]> {
+  let ExclusiveStartKey = input.ExclusiveStartKey;
   do {
-    const page = await db.client.send(
-      new QueryCommand({ ...input, TableName: db.tableName, ExclusiveStartKey }),
-    );
-    yield (page.Items ?? []) as Item[];
-    ExclusiveStartKey = page.LastEvaluatedKey;
+    const page = await queryPage(db, { ...input, ExclusiveStartKey });
+    yield page.items;
+    ExclusiveStartKey = page.lastKey;
   } while (ExclusiveStartKey);
 }
 
-export async function queryAll(db: Db, input: Omit<QueryCommandInput, 'TableName'>): Promise<Item[]> {
+export async function queryAll(db: Db, input: QueryInput): Promise<Item[]> {
   const items: Item[] = [];
   for await (const page of queryPages(db, input)) items.push(...page);
   return items;
@@ -103,13 +213,13 @@ const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 /** Puts items in batches of 25, retrying what DynamoDB leaves unprocessed. Overwrites: for idempotent results only. */
 export async function batchPut(db: Db, items: readonly Item[], concurrency = 4): Promise<void> {
   await mapConcurrent(chunks(items, BATCH_WRITE_LIMIT), concurrency, async (chunk) => {
-    let requests = chunk.map((Item) => ({ PutRequest: { Item } }));
+    let requests: WriteRequest[] = chunk.map((item) => ({ PutRequest: { Item: toAttributes(item) } }));
     for (let attempt = 0; requests.length > 0; attempt++) {
       if (attempt > 0) await pause(Math.min(1000, 25 * 2 ** attempt));
       const result = await db.client.send(
-        new BatchWriteCommand({ RequestItems: { [db.tableName]: requests } }),
+        new BatchWriteItemCommand({ RequestItems: { [db.tableName]: requests } }),
       );
-      requests = (result.UnprocessedItems?.[db.tableName] ?? []) as typeof requests;
+      requests = result.UnprocessedItems?.[db.tableName] ?? [];
       if (attempt > 8 && requests.length > 0) throw new Error('batch write did not complete');
     }
   });
@@ -119,14 +229,14 @@ export async function batchPut(db: Db, items: readonly Item[], concurrency = 4):
 export async function batchGet(db: Db, keys: readonly Record<string, string>[]): Promise<Item[]> {
   const found: Item[] = [];
   await mapConcurrent(chunks(keys, BATCH_GET_LIMIT), 4, async (chunk) => {
-    let pending: Record<string, unknown>[] = chunk;
+    let pending = chunk.map(toAttributes);
     for (let attempt = 0; pending.length > 0; attempt++) {
       if (attempt > 0) await pause(Math.min(1000, 25 * 2 ** attempt));
       const result = await db.client.send(
-        new BatchGetCommand({ RequestItems: { [db.tableName]: { Keys: pending } } }),
+        new BatchGetItemCommand({ RequestItems: { [db.tableName]: { Keys: pending } } }),
       );
-      found.push(...((result.Responses?.[db.tableName] ?? []) as Item[]));
-      pending = (result.UnprocessedKeys?.[db.tableName]?.Keys ?? []) as Record<string, unknown>[];
+      found.push(...(result.Responses?.[db.tableName] ?? []).map(fromAttributes));
+      pending = result.UnprocessedKeys?.[db.tableName]?.Keys ?? [];
       if (attempt > 8 && pending.length > 0) throw new Error('batch get did not complete');
     }
   });

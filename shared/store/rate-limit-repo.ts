@@ -1,5 +1,4 @@
-import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { type Db, isConditionFailed, withAvailability } from './dynamo';
+import { type Db, isConditionFailed, updateItem, withAvailability } from './dynamo';
 
 export interface WindowHits {
   /** the client's submissions in the window, this one included */
@@ -33,23 +32,20 @@ export class RateCountersRepository {
   ): Promise<WindowHits | undefined> {
     return withAvailability(async () => {
       try {
-        const { Attributes } = await this.db.client.send(
-          new UpdateCommand({
-            TableName: this.db.tableName,
-            Key: key,
-            UpdateExpression: 'ADD hits :one, #unit :one SET expiresAt = :expiresAt, #type = :type',
-            ConditionExpression: 'attribute_not_exists(hits) OR hits < :limit',
-            ExpressionAttributeNames: { '#type': 'type', '#unit': `u:${unitId}` },
-            ExpressionAttributeValues: {
-              ':one': 1,
-              ':limit': limit,
-              ':expiresAt': expiresAtEpochSeconds,
-              ':type': 'rate',
-            },
-            ReturnValues: 'UPDATED_NEW',
-          }),
-        );
-        return { client: Number(Attributes?.hits ?? 1), unit: Number(Attributes?.[`u:${unitId}`] ?? 1) };
+        const updated = await updateItem(this.db, {
+          Key: key,
+          UpdateExpression: 'ADD hits :one, #unit :one SET expiresAt = :expiresAt, #type = :type',
+          ConditionExpression: 'attribute_not_exists(hits) OR hits < :limit',
+          ExpressionAttributeNames: { '#type': 'type', '#unit': `u:${unitId}` },
+          ExpressionAttributeValues: {
+            ':one': 1,
+            ':limit': limit,
+            ':expiresAt': expiresAtEpochSeconds,
+            ':type': 'rate',
+          },
+          ReturnValues: 'UPDATED_NEW',
+        });
+        return { client: Number(updated?.hits ?? 1), unit: Number(updated?.[`u:${unitId}`] ?? 1) };
       } catch (error) {
         if (isConditionFailed(error)) return undefined;
         throw error;

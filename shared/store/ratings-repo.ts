@@ -1,8 +1,15 @@
-import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod/mini';
 import '../zod-locale';
 import type { Rating } from '../domain';
-import { type Db, type Item, isConditionFailed, queryPages, withAvailability } from './dynamo';
+import {
+  type Db,
+  getItem,
+  type Item,
+  isConditionFailed,
+  putItem,
+  queryPages,
+  withAvailability,
+} from './dynamo';
 import { keys } from './keys';
 
 const RatingItem = z.object({
@@ -44,26 +51,21 @@ export class RatingsRepository {
     return withAvailability(async () => {
       const key = ratingKey(rating);
       try {
-        await this.db.client.send(
-          new PutCommand({
-            TableName: this.db.tableName,
-            Item: {
-              ...key,
-              ...keys.ratingUnitDay(rating.unitId, rating.day, rating.receivedAt, rating.id),
-              type: 'rating',
-              ...rating,
-            },
-            ConditionExpression: 'attribute_not_exists(PK)',
-          }),
-        );
+        await putItem(this.db, {
+          Item: {
+            ...key,
+            ...keys.ratingUnitDay(rating.unitId, rating.day, rating.receivedAt, rating.id),
+            type: 'rating',
+            ...rating,
+          },
+          ConditionExpression: 'attribute_not_exists(PK)',
+        });
         return { stored: true, rating };
       } catch (error) {
         if (!isConditionFailed(error)) throw error;
-        const { Item } = await this.db.client.send(
-          new GetCommand({ TableName: this.db.tableName, Key: key, ConsistentRead: true }),
-        );
-        if (!Item) throw error;
-        return { stored: false, existing: toRating(Item) };
+        const item = await getItem(this.db, { Key: key, ConsistentRead: true });
+        if (!item) throw error;
+        return { stored: false, existing: toRating(item) };
       }
     });
   }

@@ -1,10 +1,9 @@
 import { gunzipSync, gzipSync } from 'node:zlib';
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
 import type { Histogram } from '../methodology/histogram';
 import { type PeriodKind, requireKind } from '../methodology/periods';
 import type { Snapshot } from '../methodology/snapshots';
-import { batchGet, batchPut, type Db, type Item, queryAll, withAvailability } from './dynamo';
+import { batchGet, batchPut, type Db, getItem, type Item, queryAll, withAvailability } from './dynamo';
 import { keys } from './keys';
 
 const HistogramSchema = z.object({
@@ -212,13 +211,8 @@ export class ResultsRepository {
 
   getSnapshot(unitId: string, period: string): Promise<Snapshot | undefined> {
     return withAvailability(async () => {
-      const { Item } = await this.db.client.send(
-        new GetCommand({
-          TableName: this.db.tableName,
-          Key: keys.snapshot(unitId, requireKind(period), period),
-        }),
-      );
-      return Item ? toSnapshot(Item) : undefined;
+      const item = await getItem(this.db, { Key: keys.snapshot(unitId, requireKind(period), period) });
+      return item ? toSnapshot(item) : undefined;
     });
   }
 

@@ -1,6 +1,5 @@
-import { DeleteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
-import { type Db, type Item, queryAll, withAvailability } from './dynamo';
+import { type Db, deleteItem, getItem, type Item, putItem, queryAll, withAvailability } from './dynamo';
 import { keys } from './keys';
 
 const SubscriptionItem = z.object({
@@ -28,37 +27,30 @@ export class SubscriptionsRepository {
 
   put(subscription: Subscription): Promise<void> {
     return withAvailability(async () => {
-      await this.db.client.send(
-        new PutCommand({
-          TableName: this.db.tableName,
-          Item: {
-            ...keys.subscription(subscription.id),
-            GSI1PK: keys.allSubscriptions,
-            GSI1SK: `${subscription.unitPath}${subscription.id}`,
-            GSI2PK: keys.subscriptionsOf(subscription.owner),
-            GSI2SK: `${subscription.createdAt}#${subscription.id}`,
-            type: 'subscription',
-            ...subscription,
-          },
-        }),
-      );
+      await putItem(this.db, {
+        Item: {
+          ...keys.subscription(subscription.id),
+          GSI1PK: keys.allSubscriptions,
+          GSI1SK: `${subscription.unitPath}${subscription.id}`,
+          GSI2PK: keys.subscriptionsOf(subscription.owner),
+          GSI2SK: `${subscription.createdAt}#${subscription.id}`,
+          type: 'subscription',
+          ...subscription,
+        },
+      });
     });
   }
 
   get(id: string): Promise<Subscription | undefined> {
     return withAvailability(async () => {
-      const { Item } = await this.db.client.send(
-        new GetCommand({ TableName: this.db.tableName, Key: keys.subscription(id) }),
-      );
-      return Item ? toSubscription(Item) : undefined;
+      const item = await getItem(this.db, { Key: keys.subscription(id) });
+      return item ? toSubscription(item) : undefined;
     });
   }
 
   delete(id: string): Promise<void> {
     return withAvailability(async () => {
-      await this.db.client.send(
-        new DeleteCommand({ TableName: this.db.tableName, Key: keys.subscription(id) }),
-      );
+      await deleteItem(this.db, { Key: keys.subscription(id) });
     });
   }
 

@@ -1,7 +1,6 @@
-import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { UnitOutput } from '../api/core-schemas';
 import type { Unit } from '../domain';
-import { type Db, type Item, queryAll, withAvailability } from './dynamo';
+import { type Db, getItem, type Item, putItem, queryAll, withAvailability } from './dynamo';
 import { keys } from './keys';
 
 // The stored unit is exactly the unit the API serves.
@@ -26,16 +25,14 @@ export class UnitsRepository {
 
   get(unitId: string): Promise<Unit | undefined> {
     return withAvailability(async () => {
-      const { Item } = await this.db.client.send(
-        new GetCommand({ TableName: this.db.tableName, Key: keys.unit(unitId) }),
-      );
-      return Item ? toUnit(Item) : undefined;
+      const item = await getItem(this.db, { Key: keys.unit(unitId) });
+      return item ? toUnit(item) : undefined;
     });
   }
 
   put(unit: Unit): Promise<void> {
     return withAvailability(async () => {
-      await this.db.client.send(new PutCommand({ TableName: this.db.tableName, Item: toItem(unit) }));
+      await putItem(this.db, { Item: toItem(unit) });
     });
   }
 

@@ -23,7 +23,7 @@ import {
 import type { RatingsRepository } from '../store/ratings-repo';
 import type { ResultsRepository } from '../store/results-repo';
 import type { UnitsRepository } from '../store/units-repo';
-import { type AlertDeps, type DaySpikeInputs, raiseAlerts } from './alerts';
+import { type AlertDeps, type AlertRunSummary, type DaySpikeInputs, raiseAlerts } from './alerts';
 
 export interface AggregationDeps {
   units: UnitsRepository;
@@ -43,6 +43,8 @@ export interface AggregationSummary {
   ratings: number;
   periods: string[];
   snapshots: number;
+  /** when the run raised alerts: what became of them, and the milliseconds it took */
+  alerts?: AlertRunSummary & { ms: number };
 }
 
 const DEFAULT_CONCURRENCY = 16;
@@ -77,8 +79,15 @@ export async function closeDays(days: readonly string[], deps: AggregationDeps):
     ...unique(sortedDays.map(quarterOf)),
     ...unique(sortedDays.map(yearOf)),
   ];
-  const { snapshots } = await refreshPeriods(periods, deps, { units, known: dayHistograms, writes });
-  return { days: sortedDays, units: units.filter((u) => !u.mergedInto).length, ratings, periods, snapshots };
+  const { snapshots, alerts } = await refreshPeriods(periods, deps, { units, known: dayHistograms, writes });
+  return {
+    days: sortedDays,
+    units: units.filter((u) => !u.mergedInto).length,
+    ratings,
+    periods,
+    snapshots,
+    ...(alerts ? { alerts } : {}),
+  };
 }
 
 /**
@@ -103,7 +112,7 @@ export async function refreshPeriods(
     /** writes already started by the caller, to be complete before alerts */
     writes?: PendingWrites;
   } = {},
-): Promise<{ snapshots: number }> {
+): Promise<{ snapshots: number; alerts?: AlertRunSummary & { ms: number } }> {
   const concurrency = deps.concurrency ?? DEFAULT_CONCURRENCY;
   const units = options.units ?? (await deps.units.subtree('/'));
   const tree = treeOf(units);
@@ -165,14 +174,14 @@ export async function refreshPeriods(
   // After every snapshot is stored: a failure here leaves the results complete, and the re-run
   // that retries the alerts records none twice. The units and previous snapshots are the ones
   // just used, not read again.
-  if (deps.alerting) {
-    await raiseAlerts(builtByPeriod, deps.alerting, {
-      units,
-      previous: previousByPeriod,
-      spike: spikeByPeriod,
-    });
-  }
-  return { snapshots };
+  if (!deps.alerting) return { snapshots };
+  const started = performance.now();
+  const alerts = await raiseAlerts(builtByPeriod, deps.alerting, {
+    units,
+    previous: previousByPeriod,
+    spike: spikeByPeriod,
+  });
+  return { snapshots, alerts: { ...alerts, ms: Math.round(performance.now() - started) } };
 }
 
 /**

@@ -102,7 +102,11 @@ describe('faults: the nightly job killed mid-run', () => {
       const partial = await resultItems(deps);
       expect(partial, `killed at ${killAt} left the job unfinished`).not.toEqual(expected);
       const summary = await closeDays(DAYS, deps);
-      expect(summary).toEqual(cleanSummary);
+      // the same alerts raised and recorded; how long that took is the clock's business
+      expect({ ...summary, alerts: { ...summary.alerts, ms: 0 } }).toEqual({
+        ...cleanSummary,
+        alerts: { ...cleanSummary.alerts, ms: 0 },
+      });
       expect(await resultItems(deps), `re-run after a kill at write ${killAt}`).toEqual(expected);
     }
   }, 120_000);

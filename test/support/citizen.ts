@@ -1,35 +1,23 @@
 import { readFileSync } from 'node:fs';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import type { Runtime } from '../../infra/local/runtime';
 import type { Rating } from '../../shared/domain';
 import type { HttpEvent } from '../../shared/http/types';
 import { QrKeysSchema, signCode } from '../../shared/qr/codes';
 import { call } from './harness';
+import { scanAll } from './table-scan';
 
 /** Every rating in a table. A Scan is fine in a test: it is how we prove what was (not) stored. */
 export async function storedRatings(
   endpoint: string,
   tableName: string,
 ): Promise<(Rating & Record<string, unknown>)[]> {
-  const client = DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint }));
-  const items: Record<string, unknown>[] = [];
-  let ExclusiveStartKey: Record<string, unknown> | undefined;
-  do {
-    const page = await client.send(
-      new ScanCommand({ TableName: tableName, ExclusiveStartKey, ConsistentRead: true }),
-    );
-    items.push(...(page.Items ?? []));
-    ExclusiveStartKey = page.LastEvaluatedKey;
-  } while (ExclusiveStartKey);
+  const items = await scanAll(endpoint, tableName);
   return items.filter((item) => item.type === 'rating') as (Rating & Record<string, unknown>)[];
 }
 
 /** Every item of a table, as raw JSON text (to prove that something is never stored). */
 export async function tableText(endpoint: string, tableName: string): Promise<string> {
-  const client = DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint }));
-  const page = await client.send(new ScanCommand({ TableName: tableName }));
-  return JSON.stringify(page.Items ?? []);
+  return JSON.stringify(await scanAll(endpoint, tableName));
 }
 
 /** A code signed with the runtime's own key file, as the poster would carry. */

@@ -1,5 +1,5 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { type AttributeValue, DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
+import { fromAttributes } from '../../shared/store/dynamo';
 
 export type ScannedItem = Record<string, unknown>;
 
@@ -8,12 +8,15 @@ export type ScannedItem = Record<string, unknown>;
  * but a test that promises "nothing was written" must look at everything, not at one pattern.
  */
 export async function scanAll(endpoint: string, tableName: string): Promise<ScannedItem[]> {
-  const client = DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint }));
+  const client = new DynamoDBClient({ endpoint });
   const items: ScannedItem[] = [];
-  let ExclusiveStartKey: Record<string, unknown> | undefined;
+  // The key goes back as it came: it is never looked at, so it is never unmarshalled.
+  let ExclusiveStartKey: Record<string, AttributeValue> | undefined;
   do {
-    const page = await client.send(new ScanCommand({ TableName: tableName, ExclusiveStartKey }));
-    items.push(...((page.Items ?? []) as ScannedItem[]));
+    const page = await client.send(
+      new ScanCommand({ TableName: tableName, ExclusiveStartKey, ConsistentRead: true }),
+    );
+    items.push(...(page.Items ?? []).map(fromAttributes));
     ExclusiveStartKey = page.LastEvaluatedKey;
   } while (ExclusiveStartKey);
   client.destroy();
