@@ -19,7 +19,8 @@ export interface DynaliteProcess {
 export async function startDynaliteProcess(): Promise<DynaliteProcess> {
   const child: ChildProcess = spawn(
     process.execPath,
-    ['--import', 'tsx', join(import.meta.dirname, 'dynalite-server.ts')],
+    // a national night of a million ratings holds ~1 GB of items in the in-memory store
+    ['--max-old-space-size=8192', '--import', 'tsx', join(import.meta.dirname, 'dynalite-server.ts')],
     {
       stdio: ['pipe', 'pipe', 'inherit', 'ipc'],
     },

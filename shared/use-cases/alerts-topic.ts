@@ -17,11 +17,40 @@ export interface TopicMessage {
 }
 
 /** The alerts topic, as the use cases see it. */
+/** SNS takes at most this many messages in one PublishBatch. */
+export const PUBLISH_BATCH_LIMIT = 10;
+
+/** The outcome of one message of a batch: published, or why not. */
+export type BatchOutcome = { published: true } | { published: false; error: string };
+
 export interface AlertsTopic {
   publish(message: TopicMessage): Promise<void>;
+  /**
+   * Publishes up to PUBLISH_BATCH_LIMIT messages in one request; each succeeds or fails on its
+   * own, in the order given. Throws only when the request itself fails (then none was published).
+   */
+  publishBatch(messages: readonly TopicMessage[]): Promise<BatchOutcome[]>;
   /** returns the subscription's ARN (also while an e-mail or SMS awaits confirmation) */
   subscribe(protocol: string, endpoint: string, filterPolicy: object): Promise<string>;
   unsubscribe(subscriptionArn: string): Promise<void>;
+}
+
+/** A message's subject, body and filterable attributes, as Publish and PublishBatch take them. */
+function snsFields({ subject, message, attributes }: TopicMessage) {
+  const { escalatedFrom, severityLevel, ...strings } = attributes;
+  return {
+    Subject: subject,
+    Message: message,
+    MessageAttributes: {
+      ...Object.fromEntries(
+        Object.entries({ ...strings, ...(escalatedFrom ? { escalatedFrom } : {}) }).map(([name, value]) => [
+          name,
+          { DataType: 'String', StringValue: value },
+        ]),
+      ),
+      severityLevel: { DataType: 'Number', StringValue: String(severityLevel) },
+    },
+  };
 }
 
 /**
@@ -44,24 +73,27 @@ export function snsAlertsTopic(topicArn: string | undefined, client?: SNSClient)
     return topicArn;
   };
   return {
-    async publish({ subject, message, attributes }) {
-      const { escalatedFrom, severityLevel, ...strings } = attributes;
+    async publish(message) {
       const { sns, PublishCommand } = await load();
-      await sns.send(
-        new PublishCommand({
+      await sns.send(new PublishCommand({ TopicArn: arn(), ...snsFields(message) }));
+    },
+    async publishBatch(messages) {
+      if (messages.length > PUBLISH_BATCH_LIMIT) {
+        throw new Error(`at most ${PUBLISH_BATCH_LIMIT} messages per batch, not ${messages.length}`);
+      }
+      if (messages.length === 0) return [];
+      const { sns, PublishBatchCommand } = await load();
+      const { Failed } = await sns.send(
+        new PublishBatchCommand({
           TopicArn: arn(),
-          Subject: subject,
-          Message: message,
-          MessageAttributes: {
-            ...Object.fromEntries(
-              Object.entries({ ...strings, ...(escalatedFrom ? { escalatedFrom } : {}) }).map(
-                ([name, value]) => [name, { DataType: 'String', StringValue: value }],
-              ),
-            ),
-            severityLevel: { DataType: 'Number', StringValue: String(severityLevel) },
-          },
+          PublishBatchRequestEntries: messages.map((message, i) => ({ Id: `m${i}`, ...snsFields(message) })),
         }),
       );
+      const failed = new Map((Failed ?? []).map((entry) => [entry.Id, entry.Code ?? 'Failed'] as const));
+      return messages.map((_, i) => {
+        const error = failed.get(`m${i}`);
+        return error === undefined ? { published: true } : { published: false, error };
+      });
     },
     async subscribe(protocol, endpoint, filterPolicy) {
       const { sns, SubscribeCommand } = await load();

@@ -28,7 +28,7 @@ import type { Alert, AlertsRepository } from '../store/alerts-repo';
 import { keys } from '../store/keys';
 import type { ResultsRepository } from '../store/results-repo';
 import type { UnitsRepository } from '../store/units-repo';
-import type { AlertsTopic, TopicMessage } from './alerts-topic';
+import { type AlertsTopic, type BatchOutcome, PUBLISH_BATCH_LIMIT, type TopicMessage } from './alerts-topic';
 
 export interface AlertSettings {
   /** city defaults; a unit's `alertThresholds` override them */
@@ -191,6 +191,7 @@ function escalationMessage(alert: Alert, parentPath: string, hours: number): Top
 }
 
 const OUTBOX_CONCURRENCY = 8;
+const BATCHES_IN_FLIGHT = 4;
 
 /**
  * Publishes pending alerts and escalates overdue ones. Each send is: take the lease (conditional),
@@ -210,22 +211,34 @@ export async function processOutbox(
   let failed = 0;
   let escalated = 0;
 
-  // Alerts are independent of each other (each has its own lease), so a night with many sends
-  // them a few at a time rather than one after another.
-  await mapConcurrent(await deps.alerts.pending(), OUTBOX_CONCURRENCY, async (alert) => {
-    if (!claimedByThisRun.has(alert.id) && !(await deps.alerts.claim(alert.id, nowIso, until))) return;
+  // Alerts are independent of each other (each has its own lease): the ones this run holds are
+  // published ten to a PublishBatch, a few batches at a time, and each is then recorded as sent
+  // or given back on its own.
+  const held = (
+    await mapConcurrent(await deps.alerts.pending(), OUTBOX_CONCURRENCY, async (alert) =>
+      claimedByThisRun.has(alert.id) || (await deps.alerts.claim(alert.id, nowIso, until)) ? alert : undefined,
+    )
+  ).filter((alert): alert is Alert => alert !== undefined);
+  const batches = Array.from({ length: Math.ceil(held.length / PUBLISH_BATCH_LIMIT) }, (_, i) =>
+    held.slice(i * PUBLISH_BATCH_LIMIT, (i + 1) * PUBLISH_BATCH_LIMIT),
+  );
+  await mapConcurrent(batches, BATCHES_IN_FLIGHT, async (batch) => {
+    let outcomes: BatchOutcome[];
     try {
-      await deps.topic.publish(alertMessage(alert));
+      outcomes = await deps.topic.publishBatch(batch.map(alertMessage));
     } catch (error) {
-      failed += 1;
-      logger.warn('alert not published; it stays pending', {
-        alertId: alert.id,
-        error: (error as Error).name,
-      });
-      await deps.alerts.release(alert.id);
-      return;
+      outcomes = batch.map(() => ({ published: false, error: (error as Error).name }));
     }
-    if (await deps.alerts.markSent(alert.id, nowIso)) sent += 1;
+    await mapConcurrent(batch, OUTBOX_CONCURRENCY, async (alert, i) => {
+      const outcome = outcomes[i]!;
+      if (outcome.published) {
+        if (await deps.alerts.markSent(alert.id, nowIso)) sent += 1;
+        return;
+      }
+      failed += 1;
+      logger.warn('alert not published; it stays pending', { alertId: alert.id, error: outcome.error });
+      await deps.alerts.release(alert.id);
+    });
   });
 
   const hours = deps.settings.ackTimeoutHours;
