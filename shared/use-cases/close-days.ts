@@ -126,18 +126,46 @@ export async function refreshPeriods(
   const ownByPeriod = new Map<string, ReadonlyMap<string, Histogram>>(options.known ?? []);
   const builtByPeriod = new Map<string, Snapshot[]>();
   const previousByPeriod = new Map<string, readonly Snapshot[]>();
-  const spikeByPeriod = new Map<string, DaySpikeInputs>();
   const activeIds = tree.active.map((unit) => unit.id);
+
+  // Reads that depend on nothing this run computes go out at once, before the first write: the
+  // stored parts of each month, quarter and year, the stored previous periods (for rank changes),
+  // and the spike rule's 28 days. Left to their turn in the loop below, each would queue behind
+  // the writes of the periods before it, and the loop would wait on it.
+  const inRun = new Set(sorted);
+  const computedHere = (part: string) => inRun.has(part) || ownByPeriod.has(part);
+  const storedSum = (parts: readonly string[]) =>
+    early(
+      sumStored(
+        parts.filter((part) => !computedHere(part)),
+        deps,
+        concurrency,
+      ),
+    );
+  const storedParts = new Map(
+    sorted.filter((period) => requireKind(period) !== 'day').map((p) => [p, storedSum(partsListOf(p))]),
+  );
+  const storedPrevious = new Map(
+    sorted
+      .filter((period) => !inRun.has(previousPeriod(period)))
+      .map((period) => [period, early(deps.results.getSnapshots(activeIds, previousPeriod(period)))]),
+  );
+  const storedTrailing = new Map(
+    deps.alerting
+      ? sorted.filter((period) => requireKind(period) === 'day').map((d) => [d, storedSum(trailingDays(d))])
+      : [],
+  );
+
   for (const period of sorted) {
     const kind = requireKind(period);
-    const previousId = previousPeriod(period);
-    const [own, previous] = await Promise.all([
+    const own =
       ownByPeriod.get(period) ??
-        (kind === 'day'
-          ? deps.results.ownHistograms(period)
-          : sumOwnHistograms(period, ownByPeriod, deps, concurrency, writes)),
-      builtByPeriod.get(previousId) ?? deps.results.getSnapshots(activeIds, previousId),
-    ]);
+      (kind === 'day'
+        ? await deps.results.ownHistograms(period)
+        : plusComputed(await storedParts.get(period)!, partsListOf(period), ownByPeriod));
+    // A month, quarter or year is stored so that a later run can sum it in turn.
+    if (kind !== 'day') writes.add(deps.results.putOwnHistograms(period, own));
+    const previous = builtByPeriod.get(previousPeriod(period)) ?? (await storedPrevious.get(period)!);
     ownByPeriod.set(period, own);
     previousByPeriod.set(period, previous);
     // A rank's change compares places among the same siblings: after a move, the unit's place
@@ -157,18 +185,22 @@ export async function refreshPeriods(
       policy: deps.policy,
     });
     writes.add(deps.results.putSnapshots(built));
-    if (kind === 'day' && deps.alerting) {
-      spikeByPeriod.set(period, {
-        day: poolSubtrees(tree.active, tree.attribute(own)),
-        trailing: await trailingAnswers(period, tree, ownByPeriod, deps, concurrency),
-      });
-    }
     if (tree.mergedIds.length > 0) {
       // Merged units are not in `built`: what is read here is not being written by this run.
       await deps.results.unlistSnapshots(await deps.results.getSnapshots(tree.mergedIds, period));
     }
     snapshots += built.length;
     builtByPeriod.set(period, built);
+  }
+  // dissatisfaction-spike compares each day with the 28 days before it: both pooled over today's
+  // tree, so a unit moved or merged within the window is compared like with like.
+  const spikeByPeriod = new Map<string, DaySpikeInputs>();
+  for (const [day, stored] of storedTrailing) {
+    const trailing = plusComputed(await stored, trailingDays(day), ownByPeriod);
+    spikeByPeriod.set(day, {
+      day: poolSubtrees(tree.active, tree.attribute(ownByPeriod.get(day)!)),
+      trailing: poolSubtrees(tree.active, tree.attribute(trailing)),
+    });
   }
   await writes.settle();
   // After every snapshot is stored: a failure here leaves the results complete, and the re-run
@@ -184,29 +216,51 @@ export async function refreshPeriods(
   return { snapshots, alerts: { ...alerts, ms: Math.round(performance.now() - started) } };
 }
 
+/** The SPIKE_TRAILING_DAYS days before `day`: the baseline of dissatisfaction-spike. */
+function trailingDays(day: string): string[] {
+  return Array.from({ length: SPIKE_TRAILING_DAYS }, (_, i) => addDays(day, -(i + 1)));
+}
+
+/** A read started ahead of its use: a failure waits for the await that uses it, not an unhandled rejection. */
+function early<T>(read: Promise<T>): Promise<T> {
+  read.catch(() => undefined);
+  return read;
+}
+
 /**
- * Each unit's subtree's answer counts over the SPIKE_TRAILING_DAYS days before `day`, the baseline
- * of dissatisfaction-spike: the stored own histograms of those days (one small Query a day, or
- * what this run holds), summed per unit and pooled over today's tree — the same tree the day's
- * own counts are pooled over, so a unit moved or merged since is compared like with like.
+ * Per unit, the sum of the stored own histograms of `periods`: one small Query each (their
+ * buckets), added up as each arrives, so only a few periods' histograms are held at a time.
  */
-async function trailingAnswers(
-  day: string,
-  tree: ReturnType<typeof treeOf>,
-  inMemory: ReadonlyMap<string, ReadonlyMap<string, Histogram>>,
+async function sumStored(
+  periods: readonly string[],
   deps: AggregationDeps,
   concurrency: number,
 ): Promise<Map<string, Histogram>> {
-  const days = Array.from({ length: SPIKE_TRAILING_DAYS }, (_, i) => addDays(day, -(i + 1)));
   const sums = new Map<string, Histogram>();
-  // Added up as each day arrives rather than after all 28 are read: only a few days' histograms
-  // are held at a time, whatever the number of units.
-  await mapConcurrent(days, concurrency, async (part) => {
-    for (const [unitId, histogram] of inMemory.get(part) ?? (await deps.results.ownHistograms(part))) {
-      sums.set(unitId, addHistogram(sums.get(unitId) ?? emptyHistogram(), histogram));
-    }
-  });
-  return poolSubtrees(tree.active, tree.attribute(sums));
+  await mapConcurrent(periods, concurrency, async (period) =>
+    addInto(sums, await deps.results.ownHistograms(period)),
+  );
+  return sums;
+}
+
+/** `sums` (stored parts) plus those of `parts` this run holds in memory; `sums` is added to in place. */
+function plusComputed(
+  sums: Map<string, Histogram>,
+  parts: readonly string[],
+  inMemory: ReadonlyMap<string, ReadonlyMap<string, Histogram>>,
+): Map<string, Histogram> {
+  for (const part of parts) {
+    const computed = inMemory.get(part);
+    if (computed) addInto(sums, computed);
+  }
+  return sums;
+}
+
+/** Adds each unit's histogram into `sums`, copying: the histograms added are never changed. */
+function addInto(sums: Map<string, Histogram>, histograms: ReadonlyMap<string, Histogram>): void {
+  for (const [unitId, histogram] of histograms) {
+    sums.set(unitId, addHistogram(sums.get(unitId) ?? emptyHistogram(), histogram));
+  }
 }
 
 /**
@@ -279,33 +333,6 @@ async function readDayHistograms(
     return [unit.id, histogram] as const;
   });
   return new Map(histograms.filter(([, histogram]) => histogram.n > 0));
-}
-
-/**
- * A period's own histograms as the sum of its parts', per unit: one Query per part (31 at most),
- * whatever the number of units or ratings; parts this run already has in memory are not read.
- * Stored, so the next larger period of a later run can sum them.
- */
-async function sumOwnHistograms(
-  period: string,
-  inMemory: ReadonlyMap<string, ReadonlyMap<string, Histogram>>,
-  deps: AggregationDeps,
-  concurrency: number,
-  writes: PendingWrites,
-): Promise<Map<string, Histogram>> {
-  const parts = await mapConcurrent(
-    partsListOf(period),
-    concurrency,
-    async (part) => inMemory.get(part) ?? deps.results.ownHistograms(part),
-  );
-  const sums = new Map<string, Histogram>();
-  for (const part of parts) {
-    for (const [unitId, histogram] of part) {
-      sums.set(unitId, addHistogram(sums.get(unitId) ?? emptyHistogram(), histogram));
-    }
-  }
-  writes.add(deps.results.putOwnHistograms(period, sums));
-  return sums;
 }
 
 function unique(values: readonly string[]): string[] {
