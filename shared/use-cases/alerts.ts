@@ -216,7 +216,9 @@ export async function processOutbox(
   // or given back on its own.
   const held = (
     await mapConcurrent(await deps.alerts.pending(), OUTBOX_CONCURRENCY, async (alert) =>
-      claimedByThisRun.has(alert.id) || (await deps.alerts.claim(alert.id, nowIso, until)) ? alert : undefined,
+      claimedByThisRun.has(alert.id) || (await deps.alerts.claim(alert.id, nowIso, until))
+        ? alert
+        : undefined,
     )
   ).filter((alert): alert is Alert => alert !== undefined);
   const batches = Array.from({ length: Math.ceil(held.length / PUBLISH_BATCH_LIMIT) }, (_, i) =>
