@@ -129,6 +129,18 @@ export class InstrumentRegistry {
 /** Every instrument file in shared/methodology/instruments/, validated when this module loads. */
 export const instruments = new InstrumentRegistry(INSTRUMENT_DATA);
 
-export function itemIds(instrument: Instrument): string[] {
-  return instrument.factors.flatMap((factor) => factor.items.map((item) => item.id));
+const itemIdsOf = new WeakMap<Instrument, readonly string[]>();
+
+/**
+ * The instrument's item ids in its own order. Instruments do not change once loaded, and the
+ * nightly job asks for each unit's on every period (computeIndex, ratingsOn), so the list is
+ * made once per instrument.
+ */
+export function itemIds(instrument: Instrument): readonly string[] {
+  let ids = itemIdsOf.get(instrument);
+  if (!ids) {
+    ids = Object.freeze(instrument.factors.flatMap((factor) => factor.items.map((item) => item.id)));
+    itemIdsOf.set(instrument, ids);
+  }
+  return ids;
 }

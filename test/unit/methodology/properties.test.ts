@@ -26,7 +26,7 @@ function ratingOn(instrument: Instrument): fc.Arbitrary<readonly [string, Answer
   const top = instrument.scale.levels.length;
   return fc
     .tuple(
-      fc.subarray(ids, { minLength: 1 }),
+      fc.subarray([...ids], { minLength: 1 }),
       fc.array(fc.integer({ min: 0, max: top }), { minLength: ids.length, maxLength: ids.length }),
       fc.integer({ min: 1, max: top }),
     )
