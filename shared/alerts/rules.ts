@@ -36,8 +36,9 @@ export const PERIOD_RULES: readonly RuleId[] = [
 
 /** The rules evaluated on a snapshot of `kind`, given the kinds the period rules run on. */
 export function rulesFor(kind: PeriodKind, periodKinds: readonly PeriodKind[]): RuleId[] {
+  // Every rule but the period rules compares a day with the days before it.
   return RULE_IDS.filter((rule) =>
-    rule === 'dissatisfaction-spike' ? kind === 'day' : periodKinds.includes(kind),
+    PERIOD_RULES.includes(rule) ? periodKinds.includes(kind) : kind === 'day',
   );
 }
 

@@ -156,6 +156,7 @@ export async function refreshPeriods(
       : [],
   );
 
+  const parentOf = new Map(tree.active.map((unit) => [unit.id, unit.parentId] as const));
   for (const period of sorted) {
     const kind = requireKind(period);
     const own =
@@ -170,7 +171,6 @@ export async function refreshPeriods(
     previousByPeriod.set(period, previous);
     // A rank's change compares places among the same siblings: after a move, the unit's place
     // under its old parent says nothing about its place under the new one.
-    const parentOf = new Map(tree.active.map((unit) => [unit.id, unit.parentId] as const));
     const previousPositions = new Map(
       previous
         .filter((s) => s.rank && parentOf.get(s.unitId) === s.parentId)
