@@ -23,7 +23,9 @@ import { countsSince, createTable, startDynaliteProcess } from './support/servic
  * A national night: Vietnam's 34 provinces and 3,321 communes (Hanoi's 126 real ones, the rest
  * generated), ratings spread unevenly over the communes, closed by the real job, beside the floor:
  * the same per-unit-day Queries (same projection, same concurrency) with nothing done with the
- * items. Then the month/quarter/year cost: closing a day with no ratings of its own, inside a
+ * items. The job reports when the day was closed (its ratings read, its day histograms and day
+ * snapshots stored), when the month, quarter and year were, and how long the alerts took after
+ * them; closing the day is what issue 8 compares with the read. Then the month/quarter/year cost: closing a day with no ratings of its own, inside a
  * month that holds few or many ratings, does the same work (it reads histograms, not ratings).
  * Alerts are published to a real (local) SNS topic, as in the cloud, and their share of the night
  * is reported beside it. `--quick`: 20,000 ratings; `--ratings N`: N (a million takes ≈ 10 min).
@@ -215,6 +217,7 @@ export async function benchNationalNight(quick: boolean): Promise<BenchOutput> {
     const writeFloor = await timed(() => batchPut(deps.db, written, CONCURRENCY));
     const emptyAfterLarge = await timed(() => closeDays(['2025-09-11'], aggregationOnly));
     const alerts = night.result.alerts!;
+    const timings = night.result.ms;
     const sum = (counts: Record<string, number>) => Object.values(counts).reduce((a, b) => a + b, 0);
 
     return {
@@ -229,16 +232,37 @@ export async function benchNationalNight(quick: boolean): Promise<BenchOutput> {
       rows: [
         row({
           bench: 'nightly',
-          measure: `close a day of ${total.toLocaleString('en-US')} ratings, ${units.length} units`,
-          value: night.ms / 1000,
+          measure: `close the day: ${total.toLocaleString('en-US')} ratings → day results stored`,
+          value: timings.days! / 1000,
           unit: 's',
           floor: { label: 'bare paginated read', value: floor.ms / 1000 },
           target: { op: '<=', value: 1.5 },
         }),
         row({
           bench: 'nightly',
-          measure: `close a day of ${total.toLocaleString('en-US')} ratings, ${units.length} units`,
+          measure: 'then month, quarter, year from histograms',
+          value: (timings.results - timings.days!) / 1000,
+          unit: 's',
+          floor: { label: 'bare paginated read', value: floor.ms / 1000 },
+        }),
+        row({
+          bench: 'nightly',
+          measure: `then alerts (${alerts.raised} raised, ${alerts.sent} published)`,
+          value: timings.alerts! / 1000,
+          unit: 's',
+          floor: { label: 'bare paginated read', value: floor.ms / 1000 },
+        }),
+        row({
+          bench: 'nightly',
+          measure: `the whole night, ${units.length} units`,
           value: night.ms / 1000,
+          unit: 's',
+          floor: { label: 'bare paginated read', value: floor.ms / 1000 },
+        }),
+        row({
+          bench: 'nightly',
+          measure: 'the whole night, without the alerts',
+          value: timings.results / 1000,
           unit: 's',
           floor: { label: 'bare read + bare write of its items', value: (floor.ms + writeFloor.ms) / 1000 },
         }),
@@ -246,20 +270,6 @@ export async function benchNationalNight(quick: boolean): Promise<BenchOutput> {
           bench: 'nightly',
           measure: `bare BatchWriteItem of the night's ${written.length.toLocaleString('en-US')} items`,
           value: writeFloor.ms / 1000,
-          unit: 's',
-          floor: { label: 'bare paginated read', value: floor.ms / 1000 },
-        }),
-        row({
-          bench: 'nightly',
-          measure: `of which alerts (${alerts.raised} raised, ${alerts.sent} published)`,
-          value: alerts.ms / 1000,
-          unit: 's',
-          floor: { label: 'bare paginated read', value: floor.ms / 1000 },
-        }),
-        row({
-          bench: 'nightly',
-          measure: 'close a day, without the alerts',
-          value: (night.ms - alerts.ms) / 1000,
           unit: 's',
           floor: { label: 'bare paginated read', value: floor.ms / 1000 },
         }),

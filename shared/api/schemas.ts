@@ -76,6 +76,14 @@ export const AggregationSummary = z.object({
   ratings: z.number(),
   periods: z.array(z.string()),
   snapshots: z.number(),
+  ms: z
+    .object({
+      days: z.number().optional().describe('from the start until the days closed were stored'),
+      results: z.number().describe('until every result was stored'),
+      alerts: z.number().optional().describe('the alerts, after the results'),
+      total: z.number(),
+    })
+    .describe('where the run’s time went, in milliseconds'),
 });
 
 export const IndexQuery = z.object({ period: Period });

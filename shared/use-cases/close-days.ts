@@ -43,8 +43,26 @@ export interface AggregationSummary {
   ratings: number;
   periods: string[];
   snapshots: number;
-  /** when the run raised alerts: what became of them, and the milliseconds it took */
-  alerts?: AlertRunSummary & { ms: number };
+  /** when the run raised alerts: what became of them */
+  alerts?: AlertRunSummary;
+  ms: RunTimings;
+}
+
+/**
+ * Where a run's time went, in milliseconds from its start: the nightly log line carries it, and
+ * bench/national-night.ts compares `days` with a bare read of the same ratings.
+ */
+export interface RunTimings {
+  /**
+   * until every day closed was stored: its ratings read into own histograms, and its day
+   * snapshots (pooled up the tree, ranked) written; absent when no day was among the periods
+   */
+  days?: number;
+  /** until every result was stored: the months, quarters and years too */
+  results: number;
+  /** evaluating, recording and publishing the alerts, after the results; absent without alerting */
+  alerts?: number;
+  total: number;
 }
 
 const DEFAULT_CONCURRENCY = 16;
@@ -56,6 +74,7 @@ const DEFAULT_CONCURRENCY = 16;
  * computed from stored data only, so a crashed or repeated run converges on the same snapshots.
  */
 export async function closeDays(days: readonly string[], deps: AggregationDeps): Promise<AggregationSummary> {
+  const startedAt = performance.now();
   const concurrency = deps.concurrency ?? DEFAULT_CONCURRENCY;
   const units = await deps.units.subtree('/');
   const sortedDays = [...new Set(days)].sort();
@@ -79,7 +98,12 @@ export async function closeDays(days: readonly string[], deps: AggregationDeps):
     ...unique(sortedDays.map(quarterOf)),
     ...unique(sortedDays.map(yearOf)),
   ];
-  const { snapshots, alerts } = await refreshPeriods(periods, deps, { units, known: dayHistograms, writes });
+  const { snapshots, alerts, ms } = await refreshPeriods(periods, deps, {
+    units,
+    known: dayHistograms,
+    writes,
+    startedAt,
+  });
   return {
     days: sortedDays,
     units: units.filter((u) => !u.mergedInto).length,
@@ -87,6 +111,7 @@ export async function closeDays(days: readonly string[], deps: AggregationDeps):
     periods,
     snapshots,
     ...(alerts ? { alerts } : {}),
+    ms,
   };
 }
 
@@ -111,8 +136,12 @@ export async function refreshPeriods(
     known?: ReadonlyMap<string, ReadonlyMap<string, Histogram>>;
     /** writes already started by the caller, to be complete before alerts */
     writes?: PendingWrites;
+    /** performance.now() when the caller's run started: the timings count from there */
+    startedAt?: number;
   } = {},
-): Promise<{ snapshots: number; alerts?: AlertRunSummary & { ms: number } }> {
+): Promise<{ snapshots: number; alerts?: AlertRunSummary; ms: RunTimings }> {
+  const startedAt = options.startedAt ?? performance.now();
+  const since = (at: number) => Math.round(at - startedAt);
   const concurrency = deps.concurrency ?? DEFAULT_CONCURRENCY;
   const units = options.units ?? (await deps.units.subtree('/'));
   const tree = treeOf(units);
@@ -128,10 +157,10 @@ export async function refreshPeriods(
   const previousByPeriod = new Map<string, readonly Snapshot[]>();
   const activeIds = tree.active.map((unit) => unit.id);
 
-  // Reads that depend on nothing this run computes go out at once, before the first write: the
-  // stored parts of each month, quarter and year, the stored previous periods (for rank changes),
-  // and the spike rule's 28 days. Left to their turn in the loop below, each would queue behind
-  // the writes of the periods before it, and the loop would wait on it.
+  // Reads that depend on nothing this run computes go out ahead of the writes: the stored parts
+  // of each month, quarter and year, the stored previous periods (for rank changes), and the
+  // spike rule's 28 days. Left to their turn in the loop below, each would queue behind the
+  // writes of the periods before it, and the loop would wait on it.
   const inRun = new Set(sorted);
   const computedHere = (part: string) => inRun.has(part) || ownByPeriod.has(part);
   const storedSum = (parts: readonly string[]) =>
@@ -142,23 +171,37 @@ export async function refreshPeriods(
         concurrency,
       ),
     );
-  const storedParts = new Map(
-    sorted.filter((period) => requireKind(period) !== 'day').map((p) => [p, storedSum(partsListOf(p))]),
-  );
-  const storedPrevious = new Map(
-    sorted
-      .filter((period) => !inRun.has(previousPeriod(period)))
-      .map((period) => [period, early(deps.results.getSnapshots(activeIds, previousPeriod(period)))]),
-  );
-  const storedTrailing = new Map(
-    deps.alerting
-      ? sorted.filter((period) => requireKind(period) === 'day').map((d) => [d, storedSum(trailingDays(d))])
-      : [],
-  );
+  const storedParts = new Map<string, Promise<Map<string, Histogram>>>();
+  const storedPrevious = new Map<string, Promise<Snapshot[]>>();
+  const storedTrailing = new Map<string, Promise<Map<string, Histogram>>>();
+  const prefetch = (periods: readonly string[]) => {
+    for (const period of periods) {
+      if (requireKind(period) !== 'day') storedParts.set(period, storedSum(partsListOf(period)));
+      if (!inRun.has(previousPeriod(period))) {
+        storedPrevious.set(period, early(deps.results.getSnapshots(activeIds, previousPeriod(period))));
+      }
+    }
+  };
+  const days = sorted.filter((period) => requireKind(period) === 'day');
+  const later = sorted.filter((period) => requireKind(period) !== 'day');
+  // What the days need goes first; what only the months, quarters, years and the spike rule need
+  // goes out once the days are closed, still ahead of the writes that follow (closeTheDays).
+  prefetch(days);
+  if (days.length === 0) prefetch(later);
 
   const parentOf = new Map(tree.active.map((unit) => [unit.id, unit.parentId] as const));
+  // The days are closed (their results stored) before the months start: the day's figures are
+  // complete in the store even if the run dies later, and the time it took is measured.
+  let daysStored: number | undefined;
+  const closeTheDays = async () => {
+    await writes.settle();
+    daysStored = performance.now();
+    prefetch(later);
+    if (deps.alerting) for (const day of days) storedTrailing.set(day, storedSum(trailingDays(day)));
+  };
   for (const period of sorted) {
     const kind = requireKind(period);
+    if (kind !== 'day' && days.length > 0 && daysStored === undefined) await closeTheDays();
     const own =
       ownByPeriod.get(period) ??
       (kind === 'day'
@@ -192,6 +235,7 @@ export async function refreshPeriods(
     snapshots += built.length;
     builtByPeriod.set(period, built);
   }
+  if (days.length > 0 && daysStored === undefined) await closeTheDays();
   // dissatisfaction-spike compares each day with the 28 days before it: both pooled over today's
   // tree, so a unit moved or merged within the window is compared like with like.
   const spikeByPeriod = new Map<string, DaySpikeInputs>();
@@ -203,17 +247,27 @@ export async function refreshPeriods(
     });
   }
   await writes.settle();
+  const stored = performance.now();
+  const ms: RunTimings = {
+    ...(daysStored === undefined ? {} : { days: since(daysStored) }),
+    results: since(stored),
+    total: since(stored),
+  };
   // After every snapshot is stored: a failure here leaves the results complete, and the re-run
   // that retries the alerts records none twice. The units and previous snapshots are the ones
   // just used, not read again.
-  if (!deps.alerting) return { snapshots };
-  const started = performance.now();
+  if (!deps.alerting) return { snapshots, ms };
   const alerts = await raiseAlerts(builtByPeriod, deps.alerting, {
     units,
     previous: previousByPeriod,
     spike: spikeByPeriod,
   });
-  return { snapshots, alerts: { ...alerts, ms: Math.round(performance.now() - started) } };
+  const done = performance.now();
+  return {
+    snapshots,
+    alerts,
+    ms: { ...ms, alerts: Math.round(done - stored), total: since(done) },
+  };
 }
 
 /** The SPIKE_TRAILING_DAYS days before `day`: the baseline of dissatisfaction-spike. */
