@@ -83,6 +83,54 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   return parsed.data;
 }
 
+/**
+ * What a city decides for itself, the same for every function: the methodology's minimum sample
+ * and peer margin, the alert rules' defaults and periods, the escalation delay, and the citizens'
+ * rate limit. The local runtime reads them from its environment; the cloud stacks take them from
+ * CDK context (`city`, docs/operations.md) and give them to every function.
+ */
+export const CITY_SETTINGS = [
+  'MIN_N',
+  'PEER_MARGIN',
+  'ALERT_TARGET',
+  'ALERT_DROP_POINTS',
+  'ALERT_RANK_PLACES',
+  'ALERT_PEER_POINTS',
+  'ALERT_SPIKE_RATIO',
+  'ALERT_SPIKE_MIN_RATINGS',
+  'ALERT_ACK_HOURS',
+  'ALERT_PERIODS',
+  'RATE_LIMIT_PER_WINDOW',
+  'BURST_FLAG_AFTER',
+] as const satisfies readonly (keyof Config)[];
+
+type CitySetting = (typeof CITY_SETTINGS)[number];
+
+/**
+ * A city's settings as environment variables, checked by the rules the functions apply at cold
+ * start: a value they would refuse fails here (at `cdk synth`), naming the setting, instead of
+ * failing every invocation after a deploy.
+ */
+export function citySettingsEnvironment(values: Readonly<Record<string, unknown>>): Record<string, string> {
+  const environment: Record<string, string> = {};
+  for (const [key, value] of Object.entries(values)) {
+    if (!(CITY_SETTINGS as readonly string[]).includes(key)) {
+      throw new Error(`city setting ${key} is unknown; the settings are ${CITY_SETTINGS.join(', ')}`);
+    }
+    if (typeof value !== 'string' && typeof value !== 'number') {
+      throw new Error(`city setting ${key} must be a number or a string`);
+    }
+    environment[key] = String(value);
+  }
+  const mask = Object.fromEntries(CITY_SETTINGS.map((key) => [key, true])) as Record<CitySetting, true>;
+  const parsed = z.pick(EnvSchema, mask).safeParse(environment);
+  if (!parsed.success) {
+    const fields = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ');
+    throw new Error(`invalid city settings: ${fields}`);
+  }
+  return environment;
+}
+
 /** Forgets the parsed configuration (the local runtime and tests change the environment). */
 export function resetConfig(): void {
   cached = undefined;

@@ -1,5 +1,6 @@
 import { App, Tags, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
+import { citySettingsEnvironment } from '../../shared/config';
 import { stageSettings } from './stage';
 import { StatefulStack } from './stateful-stack';
 import { StatelessStack } from './stateless-stack';
@@ -47,6 +48,7 @@ export function buildApp(app: App = new App()): SipasStacks {
       rateLimit: contextNumber(app, 'apiRateLimit', 100),
       burstLimit: contextNumber(app, 'apiBurstLimit', 200),
     },
+    citySettings: citySettingsEnvironment(contextObject(app, 'city')),
   });
 
   Tags.of(app).add('project', 'sipas');
@@ -74,6 +76,22 @@ function optionalContext(
   const value: unknown = app.node.tryGetContext(key);
   if (value === undefined) return {};
   return { [key]: contextString(app, key, '') };
+}
+
+/** An object from cdk.json, or the same as JSON text from the command line (`-c city='{…}'`). */
+function contextObject(app: App, key: string): Record<string, unknown> {
+  let value: unknown = app.node.tryGetContext(key);
+  if (value === undefined) return {};
+  if (typeof value === 'string') {
+    try {
+      value = JSON.parse(value);
+    } catch {
+      throw new Error(`context ${key} must be an object, or JSON text of one`);
+    }
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    throw new Error(`context ${key} must be an object, or JSON text of one`);
+  return value as Record<string, unknown>;
 }
 
 function contextNumber(app: App, key: string, fallback: number): number {

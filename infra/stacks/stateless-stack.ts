@@ -49,6 +49,8 @@ export interface StatelessStackProps extends StackProps {
   cognitoDomain?: string;
   /** where QR codes and alert links point; the API's own URL when unset */
   publicBaseUrl?: string;
+  /** the city's settings as environment variables, checked (citySettingsEnvironment in shared/config.ts) */
+  citySettings?: Record<string, string>;
 }
 
 /** Code and wiring, replaceable at will: the functions, the HTTP API, the nightly schedule, the alarms. */
@@ -63,6 +65,7 @@ export class StatelessStack extends Stack {
     const { settings } = props;
 
     const sharedEnvironment: Record<string, string> = {
+      ...props.citySettings,
       COGNITO_CLIENT_ID: props.userPoolClient.userPoolClientId,
     };
     if (props.cognitoDomain) sharedEnvironment.COGNITO_DOMAIN = props.cognitoDomain;

@@ -22,6 +22,8 @@ beforeAll(() => {
       callbackUrl: 'https://sipas.example.gov.vn/dashboard',
       apiRateLimit: '50',
       apiBurstLimit: '80',
+      // as `-c city='…'` passes it: JSON text
+      city: JSON.stringify({ ALERT_TARGET: 85, ALERT_PERIODS: 'month,quarter', MIN_N: '50' }),
     },
     { bundle: false },
   );
@@ -566,6 +568,43 @@ describe('the app as a whole', () => {
     ];
     for (const file of files)
       expect(readFileSync(join(infra, file), 'utf8'), file).not.toContain('process.env');
+  });
+
+  it('gives every function the city settings from context, and none of them without it', () => {
+    const city = { ALERT_TARGET: '85', ALERT_PERIODS: 'month,quarter', MIN_N: '50' };
+    for (const [name] of SPECS) {
+      const variables = (
+        functionOf(prod, name).Properties.Environment as { Variables: Record<string, unknown> }
+      ).Variables;
+      expect(variables, name).toMatchObject(city);
+      const devVariables = (
+        functionOf(dev, name).Properties.Environment as { Variables: Record<string, unknown> }
+      ).Variables;
+      for (const key of Object.keys(city)) expect(devVariables, name).not.toHaveProperty(key);
+    }
+  });
+
+  it('refuses city settings the functions would refuse, naming the setting', async () => {
+    const { citySettingsEnvironment } = await import('../../shared/config');
+    expect(citySettingsEnvironment({ ALERT_TARGET: 85, ALERT_PERIODS: 'day,month' })).toEqual({
+      ALERT_TARGET: '85',
+      ALERT_PERIODS: 'day,month',
+    });
+    expect(() => citySettingsEnvironment({ ALERT_TARGET: 120 })).toThrow(
+      /invalid city settings: ALERT_TARGET:/,
+    );
+    expect(() => citySettingsEnvironment({ ALERT_PERIODS: 'week' })).toThrow(/ALERT_PERIODS/);
+    expect(() => citySettingsEnvironment({ MIN_N: 0 })).toThrow(/MIN_N/);
+    expect(() => citySettingsEnvironment({ TABLE_NAME: 'other' })).toThrow(
+      /city setting TABLE_NAME is unknown/,
+    );
+    expect(() => citySettingsEnvironment({ MIN_N: [30] })).toThrow(/MIN_N must be a number or a string/);
+    const { App } = await import('aws-cdk-lib');
+    const { buildApp } = await import('../../infra/stacks/build-app');
+    expect(() => buildApp(new App({ context: { city: 'not json' } }))).toThrow(
+      /context city must be an object/,
+    );
+    expect(() => buildApp(new App({ context: { city: { ALERT_TARGET: -1 } } }))).toThrow(/ALERT_TARGET/);
   });
 
   it('refuses a malformed stage name', async () => {
