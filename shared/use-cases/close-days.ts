@@ -125,8 +125,10 @@ export async function closeDays(days: readonly string[], deps: AggregationDeps):
  * Writes are not waited for one by one: each period's snapshots and sums are stored while the next
  * period is computed (the store serves reads and writes side by side), and anything this run
  * computed — a part of a larger period, the previous period of the next one — is taken from
- * memory, never read back while its write may still be in flight. Every write is awaited before
- * alerts are raised, so alerts still come only after complete results.
+ * memory, never read back while its write may still be in flight. Two points wait for every write
+ * started so far: the end of the days (so a day's results are complete before any month is
+ * begun), and the end of all periods, before alerts are raised (so alerts come only after
+ * complete results).
  */
 export async function refreshPeriods(
   periods: readonly string[],
@@ -262,12 +264,8 @@ export async function refreshPeriods(
     previous: previousByPeriod,
     spike: spikeByPeriod,
   });
-  const done = performance.now();
-  return {
-    snapshots,
-    alerts,
-    ms: { ...ms, alerts: Math.round(done - stored), total: since(done) },
-  };
+  const alertsMs = Math.round(performance.now() - stored);
+  return { snapshots, alerts, ms: { ...ms, alerts: alertsMs, total: ms.results + alertsMs } };
 }
 
 /** The SPIKE_TRAILING_DAYS days before `day`: the baseline of dissatisfaction-spike. */
