@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { Agent, request as httpRequest } from 'node:http';
-import { ulid } from 'ulid';
 import { drawAnswers, loadReferenceUnits, seededRandom } from '../infra/local/demo';
 import { loadConfig } from '../shared/config';
 import { createDeps } from '../shared/deps';
+import { newUlid } from '../shared/ids';
 import { logger } from '../shared/logger';
 import { vietnamDay } from '../shared/methodology/periods';
 import { QrKeysSchema, signCode } from '../shared/qr/codes';
@@ -61,7 +61,7 @@ export async function benchIngestion(quick: boolean): Promise<BenchOutput> {
       const floorTable = 'bench-ingestion-floor';
       await createTable(dynalite.endpoint, floorTable);
       const sample = {
-        id: ulid(),
+        id: newUlid(),
         submissionId: 'bench-sample',
         unitId: communes[0]!.id,
         receivedAt: new Date().toISOString(),
@@ -82,7 +82,7 @@ export async function benchIngestion(quick: boolean): Promise<BenchOutput> {
           Array.from({ length: CONNECTIONS }, async (_, worker) => {
             for (let i = 0; Date.now() < until; i++) {
               const submissionId = `floor-${worker}-${i}-${started}`;
-              const id = ulid();
+              const id = newUlid();
               try {
                 await putItem(floorDb, {
                   Item: {
@@ -190,7 +190,7 @@ export async function benchIngestion(quick: boolean): Promise<BenchOutput> {
         notes: [
           `DynamoDB requests during the run, by operation: ${JSON.stringify(requests)}`,
           `answers other than 201: ${through.refused}, failed raw puts: ${raw.failed}`,
-          'dynalite is the bottleneck of both: the figure says how much the handler path adds, not what DynamoDB would take',
+          'the bench process (load, gateway, handlers, SDK client) is the busy one in both phases (bench/README.md, "Ingestion"): the figure says what the path costs on this machine, not what DynamoDB would take',
         ],
       };
     } finally {

@@ -2,13 +2,13 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CreateTopicCommand, SNSClient } from '@aws-sdk/client-sns';
-import { ulid } from 'ulid';
 import { drawAnswers, loadReferenceUnits, seededRandom } from '../infra/local/demo';
 import { startFauxqs } from '../infra/local/services';
 import { mapConcurrent } from '../shared/concurrency';
 import { loadConfig } from '../shared/config';
 import { createDeps, type Deps } from '../shared/deps';
 import type { Rating, Unit } from '../shared/domain';
+import { newUlid } from '../shared/ids';
 import { logger } from '../shared/logger';
 import { DEFAULT_INSTRUMENT_ID } from '../shared/methodology/instruments';
 import { requireKind } from '../shared/methodology/periods';
@@ -109,7 +109,7 @@ async function seedRatings(
       Date.parse(`${day}T01:00:00Z`) + Math.floor(random() * 9 * 3600_000),
     ).toISOString();
     const rating: Rating = {
-      id: ulid(),
+      id: newUlid(),
       submissionId: `night-${day}-${seed}-${i}`,
       unitId: unit.id,
       receivedAt,

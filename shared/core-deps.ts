@@ -1,5 +1,5 @@
-import { ulid } from 'ulid';
 import { type Config, loadConfig } from './config';
+import { newUlid } from './ids';
 import { instruments } from './methodology/instruments';
 import { type QrKeyProvider, qrKeyProvider } from './qr/key-provider';
 import { createDb, type Db } from './store/dynamo';
@@ -47,6 +47,6 @@ export function createCoreDeps(config: Config = loadConfig()): CoreDeps {
       : () =>
           Promise.reject(new Error('invalid configuration: QR_SECRET_ARN or QR_KEYS_FILE is required here')),
     clock: () => new Date(),
-    newId: ulid,
+    newId: newUlid,
   };
 }

@@ -1,0 +1,31 @@
+import { decodeTime, isValid } from 'ulid';
+import { describe, expect, it } from 'vitest';
+import { newUlid } from '../../shared/ids';
+
+const SYMBOLS = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
+
+describe('newUlid', () => {
+  it('makes valid, distinct ULIDs that carry the current time', () => {
+    const before = Date.now();
+    const ids = Array.from({ length: 20_000 }, newUlid);
+    const after = Date.now();
+    expect(new Set(ids).size).toBe(ids.length);
+    for (const id of ids.slice(0, 100)) {
+      expect(isValid(id)).toBe(true);
+      expect(decodeTime(id)).toBeGreaterThanOrEqual(before);
+      expect(decodeTime(id)).toBeLessThanOrEqual(after);
+    }
+  });
+
+  it('draws every random symbol about equally often, across the 4 KB refills', () => {
+    // 20,000 ids × 16 random characters = 320,000 draws, 78 refills of the pool: 10,000 per symbol expected.
+    const counts = new Map<string, number>();
+    for (let i = 0; i < 20_000; i++) {
+      for (const symbol of newUlid().slice(10)) counts.set(symbol, (counts.get(symbol) ?? 0) + 1);
+    }
+    expect([...counts.keys()].sort().join('')).toBe(SYMBOLS);
+    // Chi-square with 31 degrees of freedom: above 61.1 happens by chance 1 time in 1,000.
+    const chiSquare = [...counts.values()].reduce((sum, n) => sum + (n - 10_000) ** 2 / 10_000, 0);
+    expect(chiSquare).toBeLessThan(61.1);
+  });
+});
