@@ -190,7 +190,7 @@ export async function benchIngestion(quick: boolean): Promise<BenchOutput> {
         notes: [
           `DynamoDB requests during the run, by operation: ${JSON.stringify(requests)}`,
           `answers other than 201: ${through.refused}, failed raw puts: ${raw.failed}`,
-          'the bench process (load, gateway, handlers, SDK client) is the busy one in both phases (bench/README.md, "Ingestion"): the figure says what the path costs on this machine, not what DynamoDB would take',
+          'in session 3 the bench process (load, gateway, handlers, SDK client), not dynalite, was the busy one in both phases (bench/README.md, "Ingestion")',
         ],
       };
     } finally {

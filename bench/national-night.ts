@@ -25,10 +25,11 @@ import { countsSince, createTable, startDynaliteProcess } from './support/servic
  * the same per-unit-day Queries (same projection, same concurrency) with nothing done with the
  * items. The job reports when the day was closed (its ratings read, its day histograms and day
  * snapshots stored), when the month, quarter and year were, and how long the alerts took after
- * them; closing the day is what issue 8 compares with the read. Then the month/quarter/year cost: closing a day with no ratings of its own, inside a
- * month that holds few or many ratings, does the same work (it reads histograms, not ratings).
- * Alerts are published to a real (local) SNS topic, as in the cloud, and their share of the night
- * is reported beside it. `--quick`: 20,000 ratings; `--ratings N`: N (a million takes ≈ 10 min).
+ * them. Both closing the day and the whole night are set against issue 8's 1.5× (the issue can
+ * be read either way; bench/README.md). Then the month/quarter/year cost: closing a day with no
+ * ratings of its own, inside a month that holds few or many ratings, does the same work (it
+ * reads histograms, not ratings). Alerts are published to a real (local) SNS topic, as in the
+ * cloud. `--quick`: 20,000 ratings; `--ratings N`: N (a million takes ≈ 10 min).
  */
 const COMMUNES = 3321;
 const DAY = '2025-09-10';
@@ -243,14 +244,12 @@ export async function benchNationalNight(quick: boolean): Promise<BenchOutput> {
           measure: 'then month, quarter, year from histograms',
           value: (timings.results - timings.days!) / 1000,
           unit: 's',
-          floor: { label: 'bare paginated read', value: floor.ms / 1000 },
         }),
         row({
           bench: 'nightly',
           measure: `then alerts (${alerts.raised} raised, ${alerts.sent} published)`,
           value: timings.alerts! / 1000,
           unit: 's',
-          floor: { label: 'bare paginated read', value: floor.ms / 1000 },
         }),
         row({
           bench: 'nightly',
@@ -258,6 +257,8 @@ export async function benchNationalNight(quick: boolean): Promise<BenchOutput> {
           value: night.ms / 1000,
           unit: 's',
           floor: { label: 'bare paginated read', value: floor.ms / 1000 },
+          // the issue's target read for the whole night rather than the day alone
+          target: { op: '<=', value: 1.5 },
         }),
         row({
           bench: 'nightly',

@@ -29,7 +29,6 @@ export function makeHandler(deps: Deps) {
         : ['day' in input ? input.day : addDays(vietnamDay(deps.clock()), -1)];
     const summary = await closeDays(days, deps);
     metrics.nightlyJobDuration(summary.ms.total, { units: summary.units, ratings: summary.ratings });
-    // `ms` says where the time went: days closed, all results stored, alerts (close-days.ts).
     logger.info('nightly aggregation done', {
       ...summary,
       days: summary.days.length,

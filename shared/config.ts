@@ -117,8 +117,9 @@ export function citySettingsEnvironment(values: Readonly<Record<string, unknown>
     if (!(CITY_SETTINGS as readonly string[]).includes(key)) {
       throw new Error(`city setting ${key} is unknown; the settings are ${CITY_SETTINGS.join(', ')}`);
     }
-    if (typeof value !== 'string' && typeof value !== 'number') {
-      throw new Error(`city setting ${key} must be a number or a string`);
+    // zod turns '' into 0 when it coerces a number: an empty ALERT_TARGET would switch below-target off.
+    if ((typeof value !== 'string' && typeof value !== 'number') || String(value).trim() === '') {
+      throw new Error(`city setting ${key} must be a number or a non-empty string`);
     }
     environment[key] = String(value);
   }

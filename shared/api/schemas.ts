@@ -79,9 +79,9 @@ export const AggregationSummary = z.object({
   ms: z
     .object({
       days: z.number().optional().describe('from the start until the days closed were stored'),
-      results: z.number().describe('until every result was stored'),
-      alerts: z.number().optional().describe('the alerts, after the results'),
-      total: z.number(),
+      results: z.number().describe('from the start until every result was stored'),
+      alerts: z.number().optional().describe('how long the alerts took, after the results'),
+      total: z.number().describe('from the start to the end'),
     })
     .describe('where the run’s time went, in milliseconds'),
 });

@@ -49,19 +49,22 @@ export interface AggregationSummary {
 }
 
 /**
- * Where a run's time went, in milliseconds from its start: the nightly log line carries it, and
- * bench/national-night.ts compares `days` with a bare read of the same ratings.
+ * Where a run's time went, in milliseconds: `days`, `results` and `total` count from the run's
+ * start, `alerts` is a duration. The nightly log line carries it, and bench/national-night.ts
+ * compares `days` with a bare read of the same ratings.
  */
 export interface RunTimings {
   /**
-   * until every day closed was stored: its ratings read into own histograms, and its day
-   * snapshots (pooled up the tree, ranked) written; absent when no day was among the periods
+   * from the start until every day period was stored: its own histograms (read from the ratings
+   * by closeDays, from the store otherwise) and its day snapshots, pooled up the tree and ranked;
+   * absent when no day was among the periods
    */
   days?: number;
-  /** until every result was stored: the months, quarters and years too */
+  /** from the start until every result was stored: the months, quarters and years too */
   results: number;
-  /** evaluating, recording and publishing the alerts, after the results; absent without alerting */
+  /** how long evaluating, recording and publishing the alerts took, after the results; absent without alerting */
   alerts?: number;
+  /** from the start to the end: results + alerts */
   total: number;
 }
 

@@ -598,7 +598,11 @@ describe('the app as a whole', () => {
     expect(() => citySettingsEnvironment({ TABLE_NAME: 'other' })).toThrow(
       /city setting TABLE_NAME is unknown/,
     );
-    expect(() => citySettingsEnvironment({ MIN_N: [30] })).toThrow(/MIN_N must be a number or a string/);
+    expect(() => citySettingsEnvironment({ MIN_N: [30] })).toThrow(
+      /MIN_N must be a number or a non-empty string/,
+    );
+    expect(() => citySettingsEnvironment({ ALERT_TARGET: '' })).toThrow(/ALERT_TARGET must be/);
+    expect(() => citySettingsEnvironment({ PEER_MARGIN: ' ' })).toThrow(/PEER_MARGIN must be/);
     const { App } = await import('aws-cdk-lib');
     const { buildApp } = await import('../../infra/stacks/build-app');
     expect(() => buildApp(new App({ context: { city: 'not json' } }))).toThrow(
