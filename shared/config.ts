@@ -74,7 +74,10 @@ let cached: Config | undefined;
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (env === process.env && cached) return cached;
-  const parsed = EnvSchema.safeParse(env);
+  // A variable set to nothing (`ALERT_TARGET=`) counts as unset: coerced as a number, '' would be 0.
+  const parsed = EnvSchema.safeParse(
+    Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value.trim() !== '')),
+  );
   if (!parsed.success) {
     const fields = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ');
     throw new Error(`invalid configuration: ${fields}`);
