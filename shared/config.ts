@@ -120,7 +120,7 @@ export function citySettingsEnvironment(values: Readonly<Record<string, unknown>
     if (!(CITY_SETTINGS as readonly string[]).includes(key)) {
       throw new Error(`city setting ${key} is unknown; the settings are ${CITY_SETTINGS.join(', ')}`);
     }
-    // zod turns '' into 0 when it coerces a number: an empty ALERT_TARGET would switch below-target off.
+    // A blank value is a slip: the functions would read it as unset and quietly use the default.
     if ((typeof value !== 'string' && typeof value !== 'number') || String(value).trim() === '') {
       throw new Error(`city setting ${key} must be a number or a non-empty string`);
     }
