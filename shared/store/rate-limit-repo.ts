@@ -52,4 +52,22 @@ export class RateCountersRepository {
       }
     });
   }
+
+  /**
+   * Takes back one hit that turned out not to be a new submission (a retry of one already stored).
+   * Only an existing counter is changed, so a window that has already gone is not brought back.
+   */
+  async giveBack(key: { PK: string; SK: string }, unitId: string): Promise<void> {
+    try {
+      await updateItem(this.db, {
+        Key: key,
+        UpdateExpression: 'ADD hits :minusOne, #unit :minusOne',
+        ConditionExpression: 'hits > :zero AND #unit > :zero',
+        ExpressionAttributeNames: { '#unit': `u:${unitId}` },
+        ExpressionAttributeValues: { ':minusOne': -1, ':zero': 0 },
+      });
+    } catch (error) {
+      if (!isConditionFailed(error)) throw error;
+    }
+  }
 }

@@ -70,6 +70,14 @@ export class RatingsRepository {
     });
   }
 
+  /** The rating stored under a submission id (or under its dossier, when it names one), if any. */
+  find(ref: Pick<Rating, 'dossier' | 'submissionId'>): Promise<Rating | undefined> {
+    return withAvailability(async () => {
+      const item = await getItem(this.db, { Key: ratingKey(ref), ConsistentRead: true });
+      return item ? toRating(item) : undefined;
+    });
+  }
+
   /** One unit-day's ratings, page by page (the nightly job's only read of raw ratings). */
   async *unitDay(unitId: string, day: string): AsyncGenerator<Rating[]> {
     const pages = queryPages(this.db, {

@@ -1,5 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { RateLimitedError } from '../errors';
+import { logger } from '../logger';
 import { vietnamDay } from '../methodology/periods';
 import type { QrKeys } from '../qr/codes';
 import { keys } from '../store/keys';
@@ -29,6 +30,8 @@ export interface RateLimitDeps {
 export interface ClientVerdict {
   /** set when the rating must be flagged for review */
   flagged?: 'burst';
+  /** the counter this submission was added to, for giving the hit back if it was a retry */
+  counted: { key: { PK: string; SK: string }; unitId: string };
 }
 
 /**
@@ -58,17 +61,27 @@ export async function checkClient(
   const windowEnd = windowStart + windowSeconds;
   // Kept a day past its window so an operator can see recent counters; TTL removes it later.
   const expiresAt = windowEnd + 86_400;
-  const hits = await deps.rateCounters.hit(
-    keys.rateClient(hash, windowStart),
-    input.unitId,
-    perClient,
-    expiresAt,
-  );
+  const key = keys.rateClient(hash, windowStart);
+  const hits = await deps.rateCounters.hit(key, input.unitId, perClient, expiresAt);
   if (!hits) {
     throw new RateLimitedError(
       'too many ratings from this device in a short time; try again later',
       windowEnd - nowSeconds,
     );
   }
-  return hits.unit > burstFlagAfter ? { flagged: 'burst' } : {};
+  const counted = { key, unitId: input.unitId };
+  return hits.unit > burstFlagAfter ? { flagged: 'burst', counted } : { counted };
+}
+
+/**
+ * Takes back the hit of a submission that turned out to be a retry of one already stored, so
+ * that a phone resending on a bad connection does not use up its own limit or look like a burst.
+ * The rating is already answered for: a failure here is logged, not passed to the citizen.
+ */
+export async function uncountClient(verdict: ClientVerdict, deps: Pick<RateLimitDeps, 'rateCounters'>) {
+  try {
+    await deps.rateCounters.giveBack(verdict.counted.key, verdict.counted.unitId);
+  } catch (error) {
+    logger.warn('a retried submission stays counted against its client', { error });
+  }
 }

@@ -5,7 +5,7 @@ import { ImportedRating as ImportedRatingSchema } from '../api/core-schemas';
 import { mapConcurrent } from '../concurrency';
 import type { Lang, Rating, RatingSource, Unit } from '../domain';
 import { isWithin } from '../domain';
-import { ConflictError, DomainError, NotFoundError, ValidationError } from '../errors';
+import { ConflictError, DomainError, NotFoundError, RateLimitedError, ValidationError } from '../errors';
 import { checkAnswers } from '../methodology/answers';
 import type { InstrumentRegistry } from '../methodology/instruments';
 import { vietnamDay } from '../methodology/periods';
@@ -13,7 +13,7 @@ import { maskPersonalNumbers } from '../privacy';
 import { type QrKeys, verifyCode } from '../qr/codes';
 import type { RatingsRepository } from '../store/ratings-repo';
 import type { UnitsRepository } from '../store/units-repo';
-import { checkClient, type RateLimitDeps } from './rate-limit';
+import { type ClientVerdict, checkClient, type RateLimitDeps, uncountClient } from './rate-limit';
 
 export interface RatingDeps {
   units: UnitsRepository;
@@ -46,7 +46,9 @@ interface RatingDraft {
 
 /**
  * A citizen's rating from a QR code (POST /v1/ratings): verified, validated, counted against the
- * client's rate limit (only valid submissions count), stored once, flagged if part of a burst.
+ * client's rate limit (only valid submissions count), stored once, flagged if part of a burst. A
+ * resent submission that is already stored is answered with it, and does not count: not even at
+ * the limit, where a new one would get 429.
  */
 export async function submitRating(
   input: RatingSubmission,
@@ -63,17 +65,24 @@ export async function submitRating(
   if (!unit) throw new NotFoundError('this QR code points to a unit that does not exist');
   const counter = target.counter ?? input.counter;
   const receivedAt = deps.clock();
-  let verdict: { flagged?: string } = {};
+  let verdict: ClientVerdict | undefined;
   if (client && deps.rateCounters && deps.ratePolicy) {
     const instrument = deps.registry.get(unit.instrument);
     const issues = instrument ? checkAnswers(input.answers, instrument) : [];
     if (issues.length > 0) throw new ValidationError('some answers are not valid', issues);
-    verdict = await checkClient(
-      { sourceIp: client.sourceIp, unitId: unit.id, now: receivedAt },
-      { rateCounters: deps.rateCounters, ratePolicy: deps.ratePolicy, qrKeys: deps.qrKeys },
-    );
+    try {
+      verdict = await checkClient(
+        { sourceIp: client.sourceIp, unitId: unit.id, now: receivedAt },
+        { rateCounters: deps.rateCounters, ratePolicy: deps.ratePolicy, qrKeys: deps.qrKeys },
+      );
+    } catch (error) {
+      // The limit is on new ratings: a retry of one already stored gets its answer, not a 429.
+      const stored = error instanceof RateLimitedError ? await storedRetry(input, deps) : undefined;
+      if (stored) return stored;
+      throw error;
+    }
   }
-  return storeDraft(
+  const outcome = await storeDraft(
     {
       unit,
       submissionId: input.submissionId ?? deps.newId(),
@@ -85,10 +94,24 @@ export async function submitRating(
       ...(input.comment ? { comment: input.comment } : {}),
       lang: input.lang ?? 'vi',
       source: 'survey',
-      ...verdict,
+      ...(verdict?.flagged ? { flagged: verdict.flagged } : {}),
     },
     deps,
   );
+  if (outcome.duplicate && verdict && deps.rateCounters)
+    await uncountClient(verdict, { rateCounters: deps.rateCounters });
+  return outcome;
+}
+
+/** The answer to a resent submission that is already stored, or undefined if it is not a retry. */
+async function storedRetry(input: RatingSubmission, deps: RatingDeps): Promise<SubmitOutcome | undefined> {
+  if (!input.submissionId) return undefined;
+  const existing = await deps.ratings.find({
+    submissionId: input.submissionId,
+    ...(input.dossier ? { dossier: input.dossier } : {}),
+  });
+  if (existing?.submissionId !== input.submissionId) return undefined;
+  return { id: existing.id, duplicate: true, unitId: existing.unitId };
 }
 
 async function storeDraft(draft: RatingDraft, deps: RatingDeps): Promise<SubmitOutcome> {

@@ -25,4 +25,23 @@ describe('rate counters', () => {
     expect(item).toMatchObject({ hits: 3, 'u:xa-a': 2, 'u:xa-b': 1, type: 'rate', expiresAt: 1_750_086_400 });
     expect(item).not.toHaveProperty('u:xa-c');
   });
+
+  it('gives a hit back to an existing counter only, and never below zero', async () => {
+    const deps = await createTestDeps();
+    const key = keys.rateClient('client-hash-2', 1_750_000_000);
+    await deps.rateCounters.hit(key, 'xa-a', 3, 1_750_086_400);
+    await deps.rateCounters.hit(key, 'xa-a', 3, 1_750_086_400);
+
+    await deps.rateCounters.giveBack(key, 'xa-a');
+    expect(await getItem(deps.db, { Key: key })).toMatchObject({ hits: 1, 'u:xa-a': 1 });
+    await deps.rateCounters.giveBack(key, 'xa-a');
+    await deps.rateCounters.giveBack(key, 'xa-a');
+    expect(await getItem(deps.db, { Key: key })).toMatchObject({ hits: 0, 'u:xa-a': 0 });
+    // a unit this client never rated, and a window that has no counter, are left as they are
+    await deps.rateCounters.giveBack(key, 'xa-b');
+    expect(await getItem(deps.db, { Key: key })).not.toHaveProperty('u:xa-b');
+    const gone = keys.rateClient('client-hash-2', 1_749_999_400);
+    await deps.rateCounters.giveBack(gone, 'xa-a');
+    expect(await getItem(deps.db, { Key: gone })).toBeUndefined();
+  });
 });

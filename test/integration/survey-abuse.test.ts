@@ -3,6 +3,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Runtime } from '../../infra/local/runtime';
 import type { Deps } from '../../shared/deps';
 import { QrKeysSchema, signCode } from '../../shared/qr/codes';
+import { getItem } from '../../shared/store/dynamo';
+import { keys } from '../../shared/store/keys';
+import { clientHash } from '../../shared/use-cases/rate-limit';
 import { httpEvent, storedRatings, tableText } from '../support/citizen';
 import { createTestDeps, startTestRuntime, TEST_QR_KEYS } from '../support/harness';
 
@@ -77,6 +80,40 @@ describe('abuse and retired posters', () => {
     const everything = await tableText(runtime.dynamoEndpoint, deps.db.tableName);
     expect(everything).not.toContain('198.51.100');
     expect(everything).toContain('"expiresAt"');
+  });
+
+  it('answers a resent submission with the stored rating, without counting it, even at the limit', async () => {
+    const phone = '198.51.100.30';
+    const first = await submit(json('retry-aaaaaaaa1', phone));
+    expect(first.statusCode).toBe(201);
+    // a phone on a bad connection resends: each resend is the same rating, and costs nothing
+    for (let i = 0; i < 3; i++) {
+      const resent = await submit(json('retry-aaaaaaaa1', phone));
+      expect(resent.statusCode).toBe(200);
+      expect(JSON.parse(resent.body!)).toEqual({ id: JSON.parse(first.body!).id, duplicate: true });
+    }
+    // so a second rating still fits in the limit of 2, and is the only one flagged (burstFlagAfter 1)
+    expect((await submit(json('retry-aaaaaaaa2', phone))).statusCode).toBe(201);
+    expect((await submit(json('retry-aaaaaaaa3', phone))).statusCode).toBe(429);
+    // at the limit, a resend is still answered with its rating, not refused
+    const atLimit = await submit(json('retry-aaaaaaaa2', phone));
+    expect(atLimit.statusCode).toBe(200);
+    expect(JSON.parse(atLimit.body!).duplicate).toBe(true);
+
+    const stored = (await storedRatings(runtime.dynamoEndpoint, deps.db.tableName)).filter((r) =>
+      r.submissionId.startsWith('retry-'),
+    );
+    expect(stored.map((r) => [r.submissionId, r.flagged ?? null]).sort()).toEqual([
+      ['retry-aaaaaaaa1', null],
+      ['retry-aaaaaaaa2', 'burst'],
+    ]);
+    // the phone's counter holds its two ratings, not the resends (03:00 UTC starts the window)
+    const secret = TEST_QR_KEYS.keys[String(TEST_QR_KEYS.current)]!;
+    const windowStart = Date.parse('2025-07-01T03:00:00Z') / 1000;
+    const counter = await getItem(deps.db, {
+      Key: keys.rateClient(clientHash(secret, '2025-07-01', phone), windowStart),
+    });
+    expect(counter).toMatchObject({ hits: 2, 'u:xa-bat-trang': 2 });
   });
 
   it('explains the limit on a page to the no-JavaScript form', async () => {
