@@ -8,6 +8,11 @@ export interface TopicAttributes {
   severityLevel: number;
   /** set on an escalation: the alert's own unit, while unitPath is its parent's */
   escalatedFrom?: string;
+  /**
+   * The alert's id, on alerts and their escalations (not on digests): a queue or HTTPS subscriber
+   * can drop a message it has had already, which SNS cannot promise (see processOutbox).
+   */
+  alertId?: string;
 }
 
 export interface TopicMessage {
@@ -37,13 +42,14 @@ export interface AlertsTopic {
 
 /** A message's subject, body and filterable attributes, as Publish and PublishBatch take them. */
 function snsFields({ subject, message, attributes }: TopicMessage) {
-  const { escalatedFrom, severityLevel, ...strings } = attributes;
+  const { escalatedFrom, alertId, severityLevel, ...strings } = attributes;
+  const optional = { ...(escalatedFrom ? { escalatedFrom } : {}), ...(alertId ? { alertId } : {}) };
   return {
     Subject: subject,
     Message: message,
     MessageAttributes: {
       ...Object.fromEntries(
-        Object.entries({ ...strings, ...(escalatedFrom ? { escalatedFrom } : {}) }).map(([name, value]) => [
+        Object.entries({ ...strings, ...optional }).map(([name, value]) => [
           name,
           { DataType: 'String', StringValue: value },
         ]),

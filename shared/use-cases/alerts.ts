@@ -169,6 +169,7 @@ function alertMessage(alert: Alert): TopicMessage {
       rule: alert.rule,
       severity: alert.severity,
       severityLevel: alert.severityLevel,
+      alertId: alert.id,
     },
   };
 }
@@ -186,6 +187,7 @@ function escalationMessage(alert: Alert, parentPath: string, hours: number): Top
       severity: alert.severity,
       severityLevel: alert.severityLevel,
       escalatedFrom: alert.unitPath,
+      alertId: alert.id,
     },
   };
 }
@@ -197,7 +199,8 @@ const BATCHES_IN_FLIGHT = 4;
  * Publishes pending alerts and escalates overdue ones. Each send is: take the lease (conditional),
  * publish, record the result (conditional). A failed publish gives the lease back and leaves the
  * alert pending for the next run. Only a crash between a successful publish and its record can
- * send twice, after the lease has run out: SNS has no exactly-once publish to lean on.
+ * send twice, after the lease has run out: SNS has no exactly-once publish to lean on. Every
+ * message carries the alert's id (`alertId`), so a subscriber that must not act twice can tell.
  */
 export async function processOutbox(
   deps: AlertDeps,

@@ -27,6 +27,7 @@ interface Delivered {
   severity: string;
   severityLevel: number;
   escalatedFrom?: string;
+  alertId?: string;
   subject: string;
   message: string;
 }
@@ -60,6 +61,7 @@ async function drain(queueUrl: string): Promise<Delivered[]> {
         severity: attributes.severity!.Value,
         severityLevel: Number(attributes.severityLevel!.Value),
         ...(attributes.escalatedFrom ? { escalatedFrom: attributes.escalatedFrom.Value } : {}),
+        ...(attributes.alertId ? { alertId: attributes.alertId.Value } : {}),
         subject: envelope.Subject,
         message: envelope.Message,
       });
@@ -347,6 +349,11 @@ describe('the outbox when SNS is down, and escalation', () => {
     });
     const delivered = await drain(all.url);
     expect(delivered).toHaveLength(2);
+    // each message names its alert, so a subscriber can drop one it has had already
+    expect(delivered.map((m) => m.alertId).sort()).toEqual([
+      'phuc-xa.below-target.2025-02',
+      'phuc-xa.below-target.2025-03',
+    ]);
     expect(delivered[0]).toMatchObject({
       unitPath: '/hn/ba-dinh/phuc-xa/',
       rule: 'below-target',
@@ -379,6 +386,7 @@ describe('the outbox when SNS is down, and escalation', () => {
       unitPath: '/hn/ba-dinh/',
       escalatedFrom: '/hn/ba-dinh/phuc-xa/',
       rule: 'below-target',
+      alertId: 'phuc-xa.below-target.2025-03',
     });
     expect(escalated[0]!.message).toContain('tháng 03/2025');
     expect(await drain(all.url)).toEqual([]); // the unit's own subscribers already have it
