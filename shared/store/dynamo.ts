@@ -211,9 +211,26 @@ function chunks<T>(values: readonly T[], size: number): T[][] {
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Puts items in batches of 25, retrying what DynamoDB leaves unprocessed. Overwrites: for idempotent results only. */
-export async function batchPut(db: Db, items: readonly Item[], concurrency = 4): Promise<void> {
-  await mapConcurrent(chunks(items, BATCH_WRITE_LIMIT), concurrency, async (chunk) => {
-    let requests: WriteRequest[] = chunk.map((item) => ({ PutRequest: { Item: toAttributes(item) } }));
+export function batchPut(db: Db, items: readonly Item[], concurrency = 4): Promise<void> {
+  return batchWrite(
+    db,
+    items.map((item) => ({ PutRequest: { Item: toAttributes(item) } })),
+    concurrency,
+  );
+}
+
+/** Deletes items by key in batches of 25 (a key with no item is no error), retrying what is left unprocessed. */
+export function batchDelete(db: Db, keys: readonly Record<string, string>[], concurrency = 4): Promise<void> {
+  return batchWrite(
+    db,
+    keys.map((key) => ({ DeleteRequest: { Key: toAttributes(key) } })),
+    concurrency,
+  );
+}
+
+async function batchWrite(db: Db, writes: readonly WriteRequest[], concurrency: number): Promise<void> {
+  await mapConcurrent(chunks(writes, BATCH_WRITE_LIMIT), concurrency, async (chunk) => {
+    let requests = chunk;
     for (let attempt = 0; requests.length > 0; attempt++) {
       if (attempt > 0) await pause(Math.min(1000, 25 * 2 ** attempt));
       const result = await db.client.send(

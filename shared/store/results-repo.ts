@@ -3,7 +3,16 @@ import * as z from 'zod';
 import type { Histogram } from '../methodology/histogram';
 import { type PeriodKind, requireKind } from '../methodology/periods';
 import type { Snapshot } from '../methodology/snapshots';
-import { batchGet, batchPut, type Db, getItem, type Item, queryAll, withAvailability } from './dynamo';
+import {
+  batchDelete,
+  batchGet,
+  batchPut,
+  type Db,
+  getItem,
+  type Item,
+  queryAll,
+  withAvailability,
+} from './dynamo';
 import { keys } from './keys';
 
 const HistogramSchema = z.object({
@@ -207,6 +216,26 @@ export class ResultsRepository {
         })),
       ),
     );
+  }
+
+  /**
+   * Deletes whatever snapshots these units have for the period. A recompute in which a unit has no
+   * figures (its only counter moved away, say) must leave what a first run on today's tree would:
+   * no snapshot, not the figures of an earlier run. Read first, so a night in which many units
+   * have no ratings costs a BatchGet per 100 of them, and a delete only where one is stored.
+   */
+  dropSnapshots(unitIds: readonly string[], period: string): Promise<void> {
+    const kind = requireKind(period);
+    return withAvailability(async () => {
+      const stored = await batchGet(
+        this.db,
+        unitIds.map((id) => keys.snapshot(id, kind, period)),
+      );
+      await batchDelete(
+        this.db,
+        stored.map((item) => ({ PK: String(item.PK), SK: String(item.SK) })),
+      );
+    });
   }
 
   getSnapshot(unitId: string, period: string): Promise<Snapshot | undefined> {

@@ -233,6 +233,11 @@ export async function refreshPeriods(
       policy: deps.policy,
     });
     writes.add(deps.results.putSnapshots(built));
+    // A unit with no figures now may have some from an earlier run on an older tree (its only
+    // counter has moved, say): they go, or they would still be ranked among its siblings.
+    const withFigures = new Set(built.map((snapshot) => snapshot.unitId));
+    const withoutFigures = activeIds.filter((id) => !withFigures.has(id));
+    if (withoutFigures.length > 0) writes.add(deps.results.dropSnapshots(withoutFigures, period));
     if (tree.mergedIds.length > 0) {
       // Merged units are not in `built`: what is read here is not being written by this run.
       await deps.results.unlistSnapshots(await deps.results.getSnapshots(tree.mergedIds, period));

@@ -167,6 +167,24 @@ describe('closing days on dynalite', () => {
     ]);
   });
 
+  it('drops the results of a unit a move has left without ratings, as a first run on the new tree would', async () => {
+    await unit(deps, 'w', 'hn');
+    await unit(deps, 'k', 'w', 'counter');
+    await rateAll(deps, 'k', '2026-03-12', [5, 5, 4]);
+    await closeDays(['2026-03-12'], deps);
+    expect(summary(await deps.results.getSnapshot('w', '2026-03'))).toMatchObject({ n: 3, index: 100 });
+
+    // w's only counter moves to a; the 12th is closed again
+    await unit(deps, 'k', 'a', 'counter');
+    await closeDays(['2026-03-12'], deps);
+    for (const period of ['2026-03-12', '2026-03', '2026-Q1', '2026']) {
+      expect(await deps.results.getSnapshot('w', period)).toBeUndefined();
+    }
+    // a pools k's 3 ratings (the 10th was never closed, so March holds only the 12th): 3 of 3
+    expect(summary(await deps.results.getSnapshot('a', '2026-03'))).toMatchObject({ n: 3, index: 100 });
+    expect((await readRankings('hn', '2026-03', deps.results)).units.map((u) => u.unitId)).toEqual(['a']);
+  });
+
   it('merges a unit: history stays, a recompute counts its ratings for the unit it joined', async () => {
     await closeDays(['2026-03-10'], deps);
     const before = await deps.results.getSnapshot('c', '2026-03-10');

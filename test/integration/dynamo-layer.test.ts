@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  batchDelete,
   batchGet,
   batchPut,
   type Db,
@@ -200,5 +201,12 @@ describe('dynamo document layer', () => {
     expect(found).toHaveLength(130);
     const byIndex = [...found].sort((a, b) => Number(a.i) - Number(b.i));
     expect(byIndex).toStrictEqual(items);
+
+    // deleting the even 65 and 10 absent keys: three BatchWriteItem requests, absent keys no error
+    await batchDelete(db, [...keys.filter((_, i) => i % 2 === 0 && i < 130), ...keys.slice(130)]);
+    const left = await batchGet(db, keys);
+    expect(left.map((item) => Number(item.i)).sort((a, b) => a - b)).toStrictEqual(
+      Array.from({ length: 65 }, (_, i) => 2 * i + 1),
+    );
   });
 });
