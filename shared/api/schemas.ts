@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { periodKind } from '../methodology/periods';
+import { FIRST_YEAR, LAST_YEAR, periodKind } from '../methodology/periods';
 import { AlertThresholdsInput, CounterId, Lang, UnitId } from './core-schemas';
 
 // The schemas on the citizen's core path are zod/mini (core-schemas.ts, for the rating function's
@@ -23,12 +23,14 @@ export {
  * The API's shapes, once: handlers validate with them and GET /v1/openapi.json is generated
  * from them. Objects are strict: a field the contract does not know is a 400, not silently ignored.
  */
-export const Day = z.iso.date();
+export const Day = z.iso
+  .date()
+  .refine((value) => periodKind(value) === 'day', `a day from ${FIRST_YEAR} to ${LAST_YEAR}`);
 export const Period = z
   .string()
   .refine(
     (value) => periodKind(value) !== undefined,
-    'a day YYYY-MM-DD, month YYYY-MM, quarter YYYY-Qn or year YYYY',
+    `a day YYYY-MM-DD, month YYYY-MM, quarter YYYY-Qn or year YYYY, from ${FIRST_YEAR} to ${LAST_YEAR}`,
   );
 export const RatingCreated = z.object({ id: z.string(), duplicate: z.boolean() });
 

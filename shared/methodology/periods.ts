@@ -16,6 +16,14 @@ const PATTERNS: Record<PeriodKind, RegExp> = {
   year: /^(\d{4})$/,
 };
 
+/**
+ * The years a period can fall in. Ratings are of this century; outside it a date is a typo or a
+ * probe, and one like 9999-12-31 has no next day in ISO form (its successor reads +010000-01-01),
+ * which once made a range of days endless.
+ */
+export const FIRST_YEAR = 2000;
+export const LAST_YEAR = 2099;
+
 export function periodKind(period: string): PeriodKind | undefined {
   for (const kind of PERIOD_KINDS) {
     if (PATTERNS[kind].test(period) && isValidPeriod(kind, period)) return kind;
@@ -24,6 +32,8 @@ export function periodKind(period: string): PeriodKind | undefined {
 }
 
 function isValidPeriod(kind: PeriodKind, period: string): boolean {
+  const year = Number(period.slice(0, 4));
+  if (year < FIRST_YEAR || year > LAST_YEAR) return false;
   if (kind === 'day') {
     const date = new Date(`${period}T00:00:00Z`);
     return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === period;
@@ -46,11 +56,13 @@ export function addDays(day: string, days: number): string {
   return new Date(Date.parse(`${day}T00:00:00Z`) + days * DAY_MS).toISOString().slice(0, 10);
 }
 
-/** Days from `from` to `to`, both included. */
+/** Days from `from` to `to`, both included (none if `to` is before `from`); both must be days. */
 export function daysBetween(from: string, to: string): string[] {
-  const days: string[] = [];
-  for (let day = from; day <= to; day = addDays(day, 1)) days.push(day);
-  return days;
+  if (periodKind(from) !== 'day' || periodKind(to) !== 'day') {
+    throw new RangeError(`not a range of days from ${FIRST_YEAR} to ${LAST_YEAR}: ${from} … ${to}`);
+  }
+  const count = Math.round((Date.parse(to) - Date.parse(from)) / DAY_MS) + 1;
+  return Array.from({ length: Math.max(count, 0) }, (_, i) => addDays(from, i));
 }
 
 export function monthOf(day: string): string {

@@ -8,7 +8,7 @@ import { isWithin } from '../domain';
 import { ConflictError, DomainError, NotFoundError, RateLimitedError, ValidationError } from '../errors';
 import { checkAnswers } from '../methodology/answers';
 import type { InstrumentRegistry } from '../methodology/instruments';
-import { vietnamDay } from '../methodology/periods';
+import { FIRST_YEAR, periodKind, vietnamDay } from '../methodology/periods';
 import { maskPersonalNumbers } from '../privacy';
 import { type QrKeys, verifyCode } from '../qr/codes';
 import type { RatingsRepository } from '../store/ratings-repo';
@@ -178,6 +178,11 @@ export async function importRatings(
       const receivedAt = new Date(input.receivedAt);
       if (receivedAt.getTime() > now.getTime()) {
         throw new ValidationError('in the future', [{ field: 'receivedAt', message: 'is in the future' }]);
+      }
+      if (periodKind(vietnamDay(receivedAt)) !== 'day') {
+        throw new ValidationError('too long ago', [
+          { field: 'receivedAt', message: `is before ${FIRST_YEAR}, which no period covers` },
+        ]);
       }
       const result = await storeDraft(
         {

@@ -173,6 +173,35 @@ describe('bad input', () => {
     expect(empty.status).toBe(404);
   });
 
+  it('answers dates outside 2000–2099 with 400 naming the field, at once (9999-12-31 once looped for ever)', async () => {
+    const asked: [method: string, path: string, field: string, body?: unknown][] = [
+      ['GET', '/v1/alerts?to=9999-12-31', 'to'],
+      ['GET', '/v1/alerts?from=1999-12-31', 'from'],
+      ['GET', '/v1/units/ha-noi/flagged?from=9999-12-31&to=9999-12-31', 'from'],
+      ['GET', '/v1/units/ha-noi/ratings.csv?from=9999-12-31&to=9999-12-31', 'from'],
+      ['GET', '/v1/units/ha-noi/report?period=9999-12', 'period'],
+      ['GET', '/v1/units/ha-noi/index?period=2100', 'period'],
+      ['POST', '/v1/aggregations', 'from', { from: '9999-12-31', to: '9999-12-31' }],
+    ];
+    for (const [method, path, field, body] of asked) {
+      const answer = await call(runtime, method, path, { token: admin, ...(body ? { body } : {}) });
+      expect([path, answer.status]).toEqual([path, 400]);
+      expect(answer.body.error.details.map((d: { field: string }) => d.field)).toContain(field);
+    }
+    // an import from before 2000 is refused row by row, naming receivedAt, and stores nothing
+    const imported = await call(runtime, 'POST', '/v1/ratings/import', {
+      token: admin,
+      body: {
+        ratings: [
+          { unitId: 'phuong-phuc-xa', receivedAt: '1999-12-31T16:59:59Z', answers: { 'staff.polite': 5 } },
+        ],
+      },
+    });
+    expect(imported.body).toMatchObject({ accepted: 0, rejected: [{ index: 0 }] });
+    expect(imported.body.rejected[0].error).toContain('receivedAt');
+    expect(await storedRatings('1999-12-31')).toBe(0);
+  });
+
   it('refuses a dossier rated twice with 409 and keeps the first rating', async () => {
     const first = await call(runtime, 'POST', '/v1/ratings', {
       body: { code, answers: { 'staff.polite': 5 }, dossier: 'H26-0001', submissionId: 'dossier-first-1' },

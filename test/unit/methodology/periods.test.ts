@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   dayRange,
+  daysBetween,
   partsListOf,
   partsOf,
   periodKind,
@@ -72,6 +73,23 @@ describe('periods', () => {
       undefined,
       undefined,
     ]);
+  });
+
+  it('knows only the years 2000 to 2099, so a range of days always ends', () => {
+    expect(['1999-12-31', '1999', '2100-01-01', '2100-Q1', '9999-12-31'].map(periodKind)).toEqual([
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+    ]);
+    expect(['2000-01-01', '2099-12-31', '2099'].map(periodKind)).toEqual(['day', 'day', 'year']);
+    // 9999-12-31's next day is +010000-01-01 in ISO form, which sorts before it: the old loop never ended
+    expect(() => daysBetween('9999-12-31', '9999-12-31')).toThrow(RangeError);
+    expect(daysBetween('2099-12-30', '2099-12-31')).toEqual(['2099-12-30', '2099-12-31']);
+    expect(daysBetween('2024-02-28', '2024-03-01')).toEqual(['2024-02-28', '2024-02-29', '2024-03-01']);
+    expect(daysBetween('2026-03-02', '2026-03-01')).toEqual([]);
+    expect(daysBetween('2000-01-01', '2099-12-31')).toHaveLength(36_525);
   });
 
   it('knows the previous period of the same kind across year ends', () => {
