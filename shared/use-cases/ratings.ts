@@ -46,9 +46,11 @@ interface RatingDraft {
 
 /**
  * A citizen's rating from a QR code (POST /v1/ratings): verified, validated, counted against the
- * client's rate limit (only valid submissions count), stored once, flagged if part of a burst. A
- * resent submission that is already stored is answered with it, and does not count: not even at
- * the limit, where a new one would get 429.
+ * client's rate limit, stored once, flagged if part of a burst. Only valid submissions count, and
+ * a valid one refused because its dossier is already rated still does: otherwise the 409 would
+ * let anyone probe which dossier codes have been rated, at any speed. A resent submission that is
+ * already stored is answered with it and does not count, not even at the limit, where a new one
+ * would get 429.
  */
 export async function submitRating(
   input: RatingSubmission,
