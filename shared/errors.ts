@@ -1,3 +1,5 @@
+import { $ZodError } from 'zod/v4/core';
+
 /**
  * Typed errors of the domain. Exactly one module (http/errors-to-http.ts) maps them to HTTP, by
  * class; messages of these errors are written for the client and never carry internals.
@@ -51,5 +53,21 @@ export class ServiceUnavailableError extends DomainError {
     readonly retryAfterSeconds: number,
   ) {
     super(message);
+  }
+}
+
+/**
+ * Parses what the service itself stored or was configured with: a stored item, the QR key set.
+ * A mismatch there is the service's fault, not the client's, so it must not surface as a ZodError
+ * (which the HTTP layer answers with 400, blaming the request): it becomes a plain Error, a 500
+ * that says nothing to the client and counts as a server error in the alarms.
+ */
+export function parseInternal<T>(schema: { parse(value: unknown): T }, value: unknown, what: string): T {
+  try {
+    return schema.parse(value);
+  } catch (error) {
+    if (!(error instanceof $ZodError)) throw error;
+    const issues = error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`);
+    throw new Error(`${what} is not valid: ${issues.join('; ')}`);
   }
 }

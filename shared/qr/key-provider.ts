@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import type { Config } from '../config';
+import { parseInternal } from '../errors';
 import { type QrKeys, QrKeysSchema } from './codes';
 
 export type QrKeyProvider = () => Promise<QrKeys>;
@@ -36,7 +37,7 @@ export function qrKeyProvider(
   if (!read) throw new Error('invalid configuration: QR_SECRET_ARN or QR_KEYS_FILE is required here');
   return async () => {
     if (cached && now() - cached.at < CACHE_MS) return cached.keys;
-    const keys = QrKeysSchema.parse(JSON.parse(await read()));
+    const keys = parseInternal(QrKeysSchema, JSON.parse(await read()), 'the QR key set');
     cached = { keys, at: now() };
     return keys;
   };

@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { RULE_IDS } from '../alerts/rules';
+import { parseInternal } from '../errors';
 import { monthOf, vietnamDay } from '../methodology/periods';
 import {
   type Db,
@@ -41,7 +42,7 @@ const AlertItem = z.object({
 export type Alert = z.infer<typeof AlertItem>;
 
 function toAlert(item: Item): Alert {
-  return AlertItem.parse(item);
+  return parseInternal(AlertItem, item, 'a stored alert');
 }
 
 /**

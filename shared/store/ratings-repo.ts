@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import { parseInternal } from '../errors';
 import '../zod-locale';
 import type { Rating } from '../domain';
 import {
@@ -31,7 +32,7 @@ const RatingItem = z.object({
 });
 
 function toRating(item: Item): Rating {
-  return RatingItem.parse(item);
+  return parseInternal(RatingItem, item, 'a stored rating');
 }
 
 export function ratingKey(rating: Pick<Rating, 'dossier' | 'submissionId'>) {
@@ -104,7 +105,7 @@ export class RatingsRepository {
       });
       for await (const page of pages) {
         for (const item of page) {
-          const { id, receivedAt, flagged } = FlaggedItem.parse(item);
+          const { id, receivedAt, flagged } = parseInternal(FlaggedItem, item, 'a stored rating');
           found.push({ id, receivedAt, reason: flagged });
         }
       }
@@ -150,5 +151,5 @@ function toRatedAnswers(item: Item): RatedAnswers {
       return { instrument, answers: answers as Record<string, number> };
     }
   }
-  return RatedAnswers.parse(item);
+  return parseInternal(RatedAnswers, item, 'a stored rating');
 }

@@ -1,5 +1,6 @@
 import { gunzipSync, gzipSync } from 'node:zlib';
 import * as z from 'zod';
+import { parseInternal } from '../errors';
 import type { Histogram } from '../methodology/histogram';
 import { type PeriodKind, requireKind } from '../methodology/periods';
 import type { Snapshot } from '../methodology/snapshots';
@@ -68,7 +69,8 @@ function bucketOf(unitId: string): number {
  * Items written by earlier versions (plain attributes, or uncompressed JSON) still parse.
  */
 function toSnapshot(item: Item): Snapshot {
-  if (!(item.data instanceof Uint8Array) && typeof item.data !== 'string') return SnapshotSchema.parse(item);
+  if (!(item.data instanceof Uint8Array) && typeof item.data !== 'string')
+    return parseInternal(SnapshotSchema, item, 'a stored snapshot');
   // Snapshots stored before they stopped carrying their subtree's histogram still have it: dropped.
   const { histogram: _, ...stored } = (parseData(item.data) ?? {}) as Partial<Snapshot> & {
     histogram?: unknown;
@@ -98,7 +100,8 @@ function parseData(data: Uint8Array | string): unknown {
 
 /** A per-unit own histogram item, as versions before the buckets wrote them. */
 function toHistogram(item: Item): Histogram {
-  if (typeof item.data !== 'string') return HistogramSchema.parse(item.histogram);
+  if (typeof item.data !== 'string')
+    return parseInternal(HistogramSchema, item.histogram, 'a stored histogram');
   const stored: unknown = JSON.parse(item.data);
   // Written only by putOwnHistograms() from a typed Histogram (see toSnapshot).
   if (!isStoredHistogram(stored)) {

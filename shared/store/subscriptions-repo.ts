@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { parseInternal } from '../errors';
 import { type Db, deleteItem, getItem, type Item, putItem, queryAll, withAvailability } from './dynamo';
 import { keys } from './keys';
 
@@ -18,7 +19,7 @@ const SubscriptionItem = z.object({
 export type Subscription = z.infer<typeof SubscriptionItem>;
 
 function toSubscription(item: Item): Subscription {
-  return SubscriptionItem.parse(item);
+  return parseInternal(SubscriptionItem, item, 'a stored subscription');
 }
 
 /** The records of SNS subscriptions: listing and removing read these, never the topic. */

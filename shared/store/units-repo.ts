@@ -1,5 +1,6 @@
 import { UnitOutput } from '../api/core-schemas';
 import type { Unit } from '../domain';
+import { parseInternal } from '../errors';
 import { type Db, getItem, type Item, putItem, queryAll, withAvailability } from './dynamo';
 import { keys } from './keys';
 
@@ -7,7 +8,7 @@ import { keys } from './keys';
 const UnitItem = UnitOutput;
 
 function toUnit(item: Item): Unit {
-  return UnitItem.parse(item);
+  return parseInternal(UnitItem, item, 'a stored unit');
 }
 
 function toItem(unit: Unit): Item {

@@ -2,6 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Runtime } from '../../infra/local/runtime';
 import { createDeps, type Deps } from '../../shared/deps';
 import { signCode } from '../../shared/qr/codes';
+import { putItem } from '../../shared/store/dynamo';
+import { keys } from '../../shared/store/keys';
 import { call, startTestRuntime } from '../support/harness';
 
 /**
@@ -200,6 +202,20 @@ describe('bad input', () => {
     expect(imported.body).toMatchObject({ accepted: 0, rejected: [{ index: 0 }] });
     expect(imported.body.rejected[0].error).toContain('receivedAt');
     expect(await storedRatings('1999-12-31')).toBe(0);
+  });
+
+  it('answers a stored item it cannot read with 500, not a 400 that blames the request', async () => {
+    // a unit item an older or broken writer left without its name and level
+    await putItem(deps.db, {
+      Item: { ...keys.unit('phuong-hong'), type: 'unit', path: '/ha-noi/phuong-hong/' },
+    });
+    const broken = signCode(await deps.qrKeys(), { unitId: 'phuong-hong' });
+    const answer = await call(runtime, 'POST', '/v1/ratings', {
+      body: { code: broken, answers: { 'staff.polite': 5 }, submissionId: 'broken-item-0001' },
+    });
+    expect(answer.status).toBe(500);
+    expect(answer.body.error.code).toBe('internal');
+    expect(JSON.stringify(answer.body)).not.toContain('stored unit');
   });
 
   it('refuses a dossier rated twice with 409 and keeps the first rating', async () => {

@@ -2,6 +2,7 @@ import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../shared/config';
+import { toHttpError } from '../../shared/http/errors-to-http';
 import { qrKeyProvider, secretsExtensionReader } from '../../shared/qr/key-provider';
 
 /**
@@ -99,6 +100,10 @@ describe('reading the QR keys through the secrets extension', () => {
       body: JSON.stringify({ ARN, SecretString: JSON.stringify({ current: 3, k1: 'x' }) }),
     };
     const config = loadConfig({ TABLE_NAME: 't', QR_SECRET_ARN: ARN, AWS_SESSION_TOKEN: TOKEN });
-    await expect(qrKeyProvider(config, Date.now, baseUrl)()).rejects.toThrow(/current key version/);
+    const error = await qrKeyProvider(config, Date.now, baseUrl)().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(Error);
+    expect((error as Error).message).toMatch(/the QR key set is not valid: .*current key version/);
+    // the operator's mistake, not the citizen's: a 500, never a 400 blaming the request
+    expect(toHttpError(error).status).toBe(500);
   });
 });
