@@ -21,19 +21,29 @@ export function emptyHistogram(): Histogram {
   return { n: 0, instruments: {}, factors: {}, items: {} };
 }
 
-/** Adds one rating's answers (already validated against its instrument) to a histogram in place. */
+/**
+ * Adds one rating's answers (validated against its instrument when it was stored) to a histogram
+ * in place. An item no instrument knows any more (a new version dropped it without a new id, say)
+ * cannot be scored: its answer is left out and reported to `onUnknownItem`, and the rest of the
+ * rating counts. One such rating must not stop a whole night, and leaving it out is what every
+ * re-run with the same instrument files will do again.
+ */
 export function addRating(
   histogram: Histogram,
   instrumentId: string,
   answers: Answers,
   registry: InstrumentRegistry,
+  onUnknownItem?: (itemId: string) => void,
 ): void {
   histogram.n += 1;
   histogram.instruments[instrumentId] = (histogram.instruments[instrumentId] ?? 0) + 1;
   const answeredFactors = new Set<string>();
   for (const [itemId, level] of Object.entries(answers)) {
     const scale = registry.itemScale(itemId);
-    if (!scale) throw new Error(`unknown item ${itemId}`);
+    if (!scale) {
+      onUnknownItem?.(itemId);
+      continue;
+    }
     let counts = histogram.items[itemId];
     if (!counts) {
       counts = new Array<number>(scale.levels + 1).fill(0);

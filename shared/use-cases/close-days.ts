@@ -1,6 +1,7 @@
 import { SPIKE_TRAILING_DAYS } from '../alerts/rules';
 import { mapConcurrent } from '../concurrency';
 import type { Unit } from '../domain';
+import { logger } from '../logger';
 import { addHistogram, addRating, emptyHistogram, type Histogram } from '../methodology/histogram';
 import type { InstrumentRegistry } from '../methodology/instruments';
 import {
@@ -85,14 +86,21 @@ export async function closeDays(days: readonly string[], deps: AggregationDeps):
   let ratings = 0;
   const dayHistograms = new Map<string, Map<string, Histogram>>();
   const writes = new PendingWrites();
+  const unknownItems = new Map<string, number>();
+  const onUnknownItem = (itemId: string) => unknownItems.set(itemId, (unknownItems.get(itemId) ?? 0) + 1);
   for (const day of sortedDays) {
     // Every unit is read, merged ones too: their old posters still bring ratings in.
-    const histograms = await readDayHistograms(units, day, deps, concurrency);
+    const histograms = await readDayHistograms(units, day, deps, concurrency, onUnknownItem);
     dayHistograms.set(day, histograms);
     for (const histogram of histograms.values()) ratings += histogram.n;
     // Stored while the periods are computed: nothing in this run reads them back (they are passed
     // on in memory), and refreshPeriods waits for every write before it raises alerts.
     writes.add(deps.results.putOwnHistograms(day, histograms));
+  }
+  if (unknownItems.size > 0) {
+    logger.warn('answers to items no instrument file knows were left out (was an item id dropped?)', {
+      answers: Object.fromEntries(unknownItems),
+    });
   }
 
   const periods = [
@@ -384,11 +392,14 @@ async function readDayHistograms(
   day: string,
   deps: AggregationDeps,
   concurrency: number,
+  onUnknownItem: (itemId: string) => void,
 ): Promise<Map<string, Histogram>> {
   const histograms = await mapConcurrent(units, concurrency, async (unit) => {
     const histogram = emptyHistogram();
     for await (const page of deps.ratings.unitDayAnswers(unit.id, day)) {
-      for (const rating of page) addRating(histogram, rating.instrument, rating.answers, deps.registry);
+      for (const rating of page) {
+        addRating(histogram, rating.instrument, rating.answers, deps.registry, onUnknownItem);
+      }
     }
     return [unit.id, histogram] as const;
   });

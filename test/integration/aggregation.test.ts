@@ -9,6 +9,7 @@ import { importRatings } from '../../shared/use-cases/ratings';
 import { readRankings } from '../../shared/use-cases/results';
 import { mergeUnit, putUnit } from '../../shared/use-cases/units';
 import { createTestDeps } from '../support/harness';
+import { captureLogs } from '../support/log-capture';
 
 let sequence = 0;
 
@@ -183,6 +184,23 @@ describe('closing days on dynalite', () => {
     // a pools k's 3 ratings (the 10th was never closed, so March holds only the 12th): 3 of 3
     expect(summary(await deps.results.getSnapshot('a', '2026-03'))).toMatchObject({ n: 3, index: 100 });
     expect((await readRankings('hn', '2026-03', deps.results)).units.map((u) => u.unitId)).toEqual(['a']);
+  });
+
+  it('leaves out an answer to an item no instrument knows, names it in the log, and closes the day', async () => {
+    // stored when 'staff.retired' was still asked; an instrument file has dropped it since
+    await rate(deps, 'a', '2026-03-13', { 'staff.polite': 5, 'staff.retired': 1 });
+    await rate(deps, 'a', '2026-03-13', { 'staff.polite': 2, 'staff.retired': 1 });
+    await rate(deps, 'a', '2026-03-13', { 'staff.polite': 4 });
+    const logs = captureLogs();
+    try {
+      await closeDays(['2026-03-13'], deps);
+    } finally {
+      logs.stop();
+    }
+    // the three ratings count; the index is staff.polite's alone: 2 of 3 satisfied = 66.67
+    expect(summary(await deps.results.getSnapshot('a', '2026-03-13'))).toMatchObject({ n: 3, index: 66.67 });
+    const warning = logs.lines().find((line) => line.includes('no instrument file knows'));
+    expect(JSON.parse(warning!).answers).toEqual({ 'staff.retired': 2 });
   });
 
   it('merges a unit: history stays, a recompute counts its ratings for the unit it joined', async () => {
