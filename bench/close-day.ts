@@ -10,6 +10,7 @@ import { monthOf, quarterOf, vietnamDay, yearOf } from '../shared/methodology/pe
 import { DEFAULT_POLICY } from '../shared/methodology/snapshots';
 import { batchPut, createDb, type Db, queryPages } from '../shared/store/dynamo';
 import { keys } from '../shared/store/keys';
+import { LeasesRepository } from '../shared/store/lease-repo';
 import { RatingsRepository, ratingKey } from '../shared/store/ratings-repo';
 import { ResultsRepository } from '../shared/store/results-repo';
 import { UnitsRepository } from '../shared/store/units-repo';
@@ -45,6 +46,7 @@ export async function benchCloseDay(quick: boolean): Promise<BenchOutput> {
     await ensureTable(client, 'bench-close-day');
     const db = createDb('bench-close-day', client);
     const deps: AggregationDeps = {
+      leases: new LeasesRepository(db),
       units: new UnitsRepository(db),
       ratings: new RatingsRepository(db),
       results: new ResultsRepository(db),

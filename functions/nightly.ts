@@ -17,6 +17,8 @@ const NightlyInput = z.union([
   z.object({}).strict(),
 ]);
 
+const WAIT_FOR_OTHER_RUN_MS = 8 * 60_000;
+
 export function makeHandler(deps: Deps) {
   const metrics = businessMetrics(deps.config);
   return async (event: unknown, context?: Pick<Context, 'awsRequestId'>) => {
@@ -27,7 +29,9 @@ export function makeHandler(deps: Deps) {
       'from' in input
         ? daysBetween(input.from, input.to)
         : ['day' in input ? input.day : addDays(vietnamDay(deps.clock()), -1)];
-    const summary = await closeDays(days, deps);
+    // A recompute an administrator started may be running: wait for it rather than give up the
+    // night (15 minutes is this function's limit; a night needs a few, docs/scaling.md).
+    const summary = await closeDays(days, deps, { waitForOtherRunMs: WAIT_FOR_OTHER_RUN_MS });
     metrics.nightlyJobDuration(summary.ms.total, { units: summary.units, ratings: summary.ratings });
     logger.info('nightly aggregation done', {
       ...summary,

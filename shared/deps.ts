@@ -4,6 +4,7 @@ import { instruments } from './methodology/instruments';
 import type { SnapshotPolicy } from './methodology/snapshots';
 import { AlertsRepository } from './store/alerts-repo';
 import type { Db } from './store/dynamo';
+import { LeasesRepository } from './store/lease-repo';
 import { ResultsRepository } from './store/results-repo';
 import { SubscriptionsRepository } from './store/subscriptions-repo';
 import { UnitsRepository } from './store/units-repo';
@@ -12,6 +13,7 @@ import { type AlertsTopic, snsAlertsTopic } from './use-cases/alerts-topic';
 
 /** Everything a function needs, wired once per cold start from the configuration. */
 export interface Deps extends CoreDeps {
+  leases: LeasesRepository;
   results: ResultsRepository;
   policy: SnapshotPolicy;
   subscriptions: SubscriptionsRepository;
@@ -26,6 +28,7 @@ export function createDeps(config: Config = loadConfig()): Deps {
   const topic = snsAlertsTopic(config.ALERTS_TOPIC_ARN);
   return {
     ...core,
+    leases: new LeasesRepository(db),
     results: new ResultsRepository(db),
     policy: { minN: config.MIN_N, peerMargin: config.PEER_MARGIN },
     subscriptions: new SubscriptionsRepository(db),

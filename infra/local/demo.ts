@@ -134,7 +134,8 @@ export async function seedDemo(deps: Deps, today: string = vietnamDay(new Date()
     }
   }
   await mapConcurrent(ratings, 32, (rating) => deps.ratings.store(rating));
-  await closeDays(daysBetween(from, to), deps);
+  // `npm start` may be running the nightly job on its schedule at this moment: take turns.
+  await closeDays(daysBetween(from, to), deps, { waitForOtherRunMs: 10 * 60_000 });
   return {
     units: 1 + communes.length + counters.length,
     ratings: ratings.length,

@@ -14,7 +14,7 @@
  * | 7 | a unit's snapshot for a period            | GetItem   | PK=SNAP#<unitId>, SK=<kind>#<period>                    |
  * | 8 | a unit's snapshots of one kind (trend)    | Query     | PK=SNAP#<unitId>, SK begins_with <kind>#               |
  * | 9 | siblings' snapshots for a period (ranking)| Query GSI2| GSI2PK=SIBLINGS#<parentId>#<period>                    |
- * |10 | a nightly run's record                    | GetItem   | PK=RUN#<day>, SK=RUN                                    |
+ * |10 | the aggregation lease (one run at a time) | PutItem   | PK=LEASE#<name>, SK=LEASE, if absent, expired or ours    |
  * |11 | count a client's submissions in a window, | UpdateItem| PK=RATE#C#<salted hash>#<window start>, SK=RATE,          |
  * |   | and its ratings of each unit (one request)|           | ADD hits, u:<unitId> if hits < limit                    |
  * |13 | a unit-day's ratings flagged for review   | Query GSI1| GSI1PK=RATINGS#<unitId>#<day>, filter attribute_exists(flagged) |
@@ -73,7 +73,7 @@ export const keys = {
   }),
   siblingsOf: (parentId: string | null, period: string) => `SIBLINGS#${parentId ?? ROOT_PARENT}#${period}`,
 
-  run: (day: string) => ({ PK: `RUN#${day}`, SK: 'RUN' }),
+  lease: (name: string) => ({ PK: `LEASE#${name}`, SK: 'LEASE' }),
 
   /** The window's start is in the key, so a counter of a past window is never read again, deleted or not. */
   rateClient: (clientHash: string, windowStart: number) => ({

@@ -1,6 +1,8 @@
 import { SPIKE_TRAILING_DAYS } from '../alerts/rules';
 import { mapConcurrent } from '../concurrency';
 import type { Unit } from '../domain';
+import { ConflictError } from '../errors';
+import { newUlid } from '../ids';
 import { logger } from '../logger';
 import { addHistogram, addRating, emptyHistogram, type Histogram } from '../methodology/histogram';
 import type { InstrumentRegistry } from '../methodology/instruments';
@@ -21,12 +23,15 @@ import {
   type SnapshotPolicy,
   type TreeUnit,
 } from '../methodology/snapshots';
+import type { LeasesRepository } from '../store/lease-repo';
 import type { RatingsRepository } from '../store/ratings-repo';
 import type { ResultsRepository } from '../store/results-repo';
 import type { UnitsRepository } from '../store/units-repo';
 import { type AlertDeps, type AlertRunSummary, type DaySpikeInputs, raiseAlerts } from './alerts';
 
 export interface AggregationDeps {
+  /** one aggregation at a time (closeDays) */
+  leases: LeasesRepository;
   units: UnitsRepository;
   ratings: RatingsRepository;
   results: ResultsRepository;
@@ -77,7 +82,58 @@ const DEFAULT_CONCURRENCY = 16;
  * quarter, year) is refreshed for the whole tree by refreshPeriods. Every write overwrites a value
  * computed from stored data only, so a crashed or repeated run converges on the same snapshots.
  */
-export async function closeDays(days: readonly string[], deps: AggregationDeps): Promise<AggregationSummary> {
+export async function closeDays(
+  days: readonly string[],
+  deps: AggregationDeps,
+  options: { waitForOtherRunMs?: number } = {},
+): Promise<AggregationSummary> {
+  return oneRunAtATime(deps.leases, options.waitForOtherRunMs ?? 0, () => closeDaysNow(days, deps));
+}
+
+const AGGREGATION_LEASE = 'aggregation';
+/** How long a lease outlives its last renewal: a run that dies blocks the next one this long. */
+const LEASE_MS = 120_000;
+const RENEW_EVERY_MS = 20_000;
+const WAIT_POLL_MS = 2_000;
+
+/**
+ * Two aggregations at once would each sum a month from the days the other has not stored yet,
+ * and the last to write would win: a nightly run and an administrator's recompute must take turns.
+ * The lease is renewed while the run lasts and given back when it ends, however it ends.
+ */
+async function oneRunAtATime<T>(leases: LeasesRepository, waitMs: number, run: () => Promise<T>): Promise<T> {
+  const holder = newUlid();
+  const take = () => leases.take(AGGREGATION_LEASE, holder, new Date(), new Date(Date.now() + LEASE_MS));
+  const giveUpAt = Date.now() + waitMs;
+  while (!(await take())) {
+    if (Date.now() >= giveUpAt) {
+      throw new ConflictError(
+        'another recompute of the results is running, or one stopped in the last two minutes; try again when it has finished',
+      );
+    }
+    await new Promise((resolve) => setTimeout(resolve, Math.min(WAIT_POLL_MS, giveUpAt - Date.now())));
+  }
+  let renewal: Promise<unknown> = Promise.resolve();
+  const renewing = setInterval(() => {
+    renewal = take().then(
+      (kept) =>
+        kept || logger.error('the aggregation lease was lost to another run while this one was running'),
+      (error: unknown) => logger.warn('the aggregation lease was not renewed; retrying', { error }),
+    );
+  }, RENEW_EVERY_MS);
+  try {
+    return await run();
+  } finally {
+    clearInterval(renewing);
+    await renewal;
+    // A lease not given back (the database gone, say) frees itself LEASE_MS later.
+    await leases.give(AGGREGATION_LEASE, holder).catch((error: unknown) => {
+      logger.warn('the aggregation lease was not given back; it frees itself in two minutes', { error });
+    });
+  }
+}
+
+async function closeDaysNow(days: readonly string[], deps: AggregationDeps): Promise<AggregationSummary> {
   const startedAt = performance.now();
   const concurrency = deps.concurrency ?? DEFAULT_CONCURRENCY;
   const units = await deps.units.subtree('/');

@@ -78,7 +78,8 @@ function killedAt(results: ResultsRepository, killAt: number): ResultsRepository
 const resultItems = async (deps: Deps) =>
   fingerprint(
     (await scanAll(inject('dynamoEndpoint'), deps.db.tableName)).filter(
-      (item) => item.type !== 'rating' && item.type !== 'unit',
+      // ratings and units are the input; the lease only says which run last held it
+      (item) => item.type !== 'rating' && item.type !== 'unit' && item.type !== 'lease',
     ),
   );
 
