@@ -9,7 +9,7 @@ export function makeHandler(deps: Deps) {
   return httpHandler(async (event) => {
     if (event.routeKey === 'GET /v1/rankings') {
       const { period, parent } = queryParams(event, RankingsQuery);
-      return publicJson(await readRankings(parent, period, deps.results));
+      return publicJson(await readRankings(parent ?? null, period, deps.results));
     }
     const unitId = pathParam(event, 'unitId', UnitId);
     const { period } = queryParams(event, IndexQuery);

@@ -318,7 +318,7 @@ export const ROUTES: readonly RouteSpec[] = [
     path: '/v1/rankings',
     function: 'results',
     auth: 'public',
-    summary: 'The children of a unit ranked for a period',
+    summary: 'The children of a unit (without parent: the top-level units) ranked for a period',
     query: api.RankingsQuery,
     response: { status: 200, schema: api.Rankings },
   },

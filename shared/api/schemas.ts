@@ -89,7 +89,8 @@ export const AggregationSummary = z.object({
 });
 
 export const IndexQuery = z.object({ period: Period });
-export const RankingsQuery = z.object({ period: Period, parent: UnitId });
+/** Without `parent`, the units that have none (the provinces of a national deployment) are ranked. */
+export const RankingsQuery = z.object({ period: Period, parent: z.optional(UnitId) });
 
 const Interval = z.tuple([z.number(), z.number()]);
 const FigureOutput = z.object({ id: z.string(), index: z.number(), n: z.number(), ci95: Interval });
@@ -110,7 +111,7 @@ export const IndexSnapshot = z.object({
 
 export const Rankings = z.object({
   period: z.string(),
-  parent: z.string(),
+  parent: z.string().nullable(),
   units: z.array(
     z.object({
       unitId: z.string(),

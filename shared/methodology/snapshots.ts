@@ -118,7 +118,6 @@ export function buildSnapshots(input: {
   const ranks = new Map<string, Rank>();
   const rankedOf = new Map<string, string[]>();
   for (const [parentKey, ids] of siblingsOf) {
-    if (parentKey === '') continue; // roots have no siblings to be ranked among
     const rankable = ids.map((id) => {
       const { figures } = computed.get(id)!;
       return { unitId: id, index: figures.index, sufficient: figures.n >= policy.minN };

@@ -261,7 +261,7 @@ export class ResultsRepository {
   }
 
   /** The snapshots of a parent's children for a period, as they were computed (one Query). */
-  siblings(parentId: string, period: string): Promise<Snapshot[]> {
+  siblings(parentId: string | null, period: string): Promise<Snapshot[]> {
     return withAvailability(async () =>
       (
         await queryAll(this.db, {

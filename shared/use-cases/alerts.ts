@@ -127,7 +127,7 @@ export async function raiseAlerts(
       return evaluateRules({
         snapshot,
         previous: previous.get(snapshot.unitId),
-        siblings: snapshot.parentId === null ? [] : (siblingsOf.get(snapshot.parentId) ?? []),
+        siblings: siblingsOf.get(snapshot.parentId ?? '') ?? [],
         ...(snapshot.kind === 'day' && day && trailing ? { spike: { day, trailing } } : {}),
         scaleOf,
         thresholds,

@@ -141,7 +141,7 @@ export async function dashboardView(unit: Unit, period: string, deps: ViewDeps):
     deps.results.getSnapshot(unit.id, period),
     deps.units.children(unit.id),
     deps.results.siblings(unit.id, period),
-    unit.parentId ? deps.results.siblings(unit.parentId, period) : Promise.resolve([]),
+    deps.results.siblings(unit.parentId, period),
     monthlyTrend(unit.id, period, deps.results),
   ]);
   const byChild = new Map(childSnapshots.map((s) => [s.unitId, s]));
@@ -279,7 +279,7 @@ export async function readPublicResults(
   const [snapshot, siblings] = chosen
     ? await Promise.all([
         deps.results.getSnapshot(unit.id, chosen),
-        unit.parentId ? deps.results.siblings(unit.parentId, chosen) : Promise.resolve([]),
+        deps.results.siblings(unit.parentId, chosen),
       ])
     : [undefined, []];
   return {

@@ -26,9 +26,14 @@ export async function readIndex(unitId: string, period: string, results: Results
 }
 
 /** Siblings ranked for a period, best first; units without a rank (too few ratings) are left out. */
-export async function readRankings(parentId: string, period: string, results: ResultsRepository) {
+/** The children of `parentId` ranked for a period; with `null`, the units that have no parent. */
+export async function readRankings(parentId: string | null, period: string, results: ResultsRepository) {
   const siblings = await results.siblings(parentId, period);
-  if (siblings.length === 0) throw new NotFoundError(`no results below ${parentId} in ${period}`);
+  if (siblings.length === 0) {
+    throw new NotFoundError(
+      `no results ${parentId ? `below ${parentId}` : 'of top-level units'} in ${period}`,
+    );
+  }
   const units = siblings
     .filter((s) => s.rank !== null)
     .map((s) => ({

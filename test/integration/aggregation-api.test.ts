@@ -77,6 +77,14 @@ describe('aggregations, index and rankings through the API', () => {
       ['w1', 3, 80],
     ]);
     expect((await call(runtime, 'GET', '/v1/rankings?period=2025&parent=hn')).status).toBe(404);
+    // without a parent: the top-level units, here the city alone (90 ratings, 78 satisfied = 86.67)
+    const top = await call(runtime, 'GET', '/v1/rankings?period=2026-02');
+    expect(top.status).toBe(200);
+    expect(top.body).toMatchObject({
+      period: '2026-02',
+      parent: null,
+      units: [{ unitId: 'hn', position: 1, index: 86.67, n: 90 }],
+    });
   });
 
   it('merges a unit over HTTP, refusing bad input with the field named', async () => {

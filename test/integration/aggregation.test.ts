@@ -67,8 +67,13 @@ describe('closing days on dynalite', () => {
     });
     const day = await deps.results.getSnapshots(['hn', 'a', 'b', 'c', 'd', 'e'], '2026-03-10');
     const by = new Map(day.map((s) => [s.unitId, s]));
-    // City: 3 + 2 + 2 + 0 + 2 = 9 satisfied of 14 answers = 64.2857 → 64.29; a root is not ranked.
-    expect(summary(by.get('hn'))).toMatchObject({ n: 14, index: 64.29, sufficient: true, rank: null });
+    // City: 3 + 2 + 2 + 0 + 2 = 9 satisfied of 14 answers = 64.2857 → 64.29; the only root, ranked among roots.
+    expect(summary(by.get('hn'))).toMatchObject({
+      n: 14,
+      index: 64.29,
+      sufficient: true,
+      rank: { position: 1, of: 1, change: null },
+    });
     expect(by.get('a')!.rank).toEqual({ position: 1, of: 4, change: null });
     expect(by.get('b')!.rank).toEqual({ position: 2, of: 4, change: null });
     expect(by.get('c')!.rank).toEqual({ position: 2, of: 4, change: null });
@@ -201,6 +206,27 @@ describe('closing days on dynalite', () => {
     expect(summary(await deps.results.getSnapshot('a', '2026-03-13'))).toMatchObject({ n: 3, index: 66.67 });
     const warning = logs.lines().find((line) => line.includes('no instrument file knows'));
     expect(JSON.parse(warning!).answers).toEqual({ 'staff.retired': 2 });
+  });
+
+  it('ranks top-level units among themselves, as provinces are ranked nationally', async () => {
+    // a second root, as a national deployment's 34 provinces are: hcm's 2 of 4 = 50 is below hn's 64.29
+    await unit(deps, 'hcm', null, 'city');
+    await rateAll(deps, 'hcm', '2026-03-10', [5, 4, 2, 1]);
+    await closeDays(['2026-03-10'], deps);
+    expect((await deps.results.getSnapshot('hn', '2026-03'))!.rank).toEqual({
+      position: 1,
+      of: 2,
+      change: null,
+    });
+    expect((await deps.results.getSnapshot('hcm', '2026-03'))!.rank).toEqual({
+      position: 2,
+      of: 2,
+      change: null,
+    });
+    // hcm's staff.polite 50 is 14.29 below hn's 64.29 (the peer average of the other root): beyond 5 points
+    expect((await deps.results.getSnapshot('hcm', '2026-03'))!.belowPeers).toContain('staff.polite');
+    const ranked = await readRankings(null, '2026-03', deps.results);
+    expect(ranked).toMatchObject({ parent: null, units: [{ unitId: 'hn' }, { unitId: 'hcm' }] });
   });
 
   it('merges a unit: history stays, a recompute counts its ratings for the unit it joined', async () => {

@@ -64,7 +64,13 @@ describe('officials’ dashboard views', () => {
       token: cityOfficial,
     });
     expect(status).toBe(200);
-    expect(body.snapshot).toMatchObject({ n: 90, index: 81.11, ci95: [72.06, 87.61], rank: null });
+    // the city is the only top-level unit: first of one, as in May
+    expect(body.snapshot).toMatchObject({
+      n: 90,
+      index: 81.11,
+      ci95: [72.06, 87.61],
+      rank: { position: 1, of: 1, change: 0 },
+    });
     const rows = Object.fromEntries(
       body.children.map((c: { unitId: string; result: unknown }) => [c.unitId, c.result]),
     );
