@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { FIRST_YEAR, LAST_YEAR, periodKind } from '../methodology/periods';
+import { FIRST_YEAR, inServiceYears, LAST_YEAR, periodKind } from '../methodology/periods';
 import { AlertThresholdsInput, CounterId, Lang, UnitId } from './core-schemas';
 
 // The schemas on the citizen's core path are zod/mini (core-schemas.ts, for the rating function's
@@ -25,11 +25,11 @@ export {
  */
 export const Day = z.iso
   .date()
-  .refine((value) => periodKind(value) === 'day', `a day from ${FIRST_YEAR} to ${LAST_YEAR}`);
+  .refine((value) => inServiceYears(value), `a day from ${FIRST_YEAR} to ${LAST_YEAR}`);
 export const Period = z
   .string()
   .refine(
-    (value) => periodKind(value) !== undefined,
+    (value) => inServiceYears(value),
     `a day YYYY-MM-DD, month YYYY-MM, quarter YYYY-Qn or year YYYY, from ${FIRST_YEAR} to ${LAST_YEAR}`,
   );
 export const RatingCreated = z.object({ id: z.string(), duplicate: z.boolean() });

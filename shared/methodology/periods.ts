@@ -17,12 +17,20 @@ const PATTERNS: Record<PeriodKind, RegExp> = {
 };
 
 /**
- * The years a period can fall in. Ratings are of this century; outside it a date is a typo or a
- * probe, and one like 9999-12-31 has no next day in ISO form (its successor reads +010000-01-01),
- * which once made a range of days endless.
+ * The years the service takes dates in: what a client asks for or imports must fall in them.
+ * Ratings are of this century; outside it a date is a typo or a probe. Periods outside them still
+ * exist (2000's previous year is 1999) and simply hold nothing.
  */
 export const FIRST_YEAR = 2000;
 export const LAST_YEAR = 2099;
+/** The longest range of days daysBetween builds: a century. */
+const MAX_RANGE_DAYS = 36_525;
+
+/** Whether a period (of any kind) falls in FIRST_YEAR … LAST_YEAR. */
+export function inServiceYears(period: string): boolean {
+  const year = Number(period.slice(0, 4));
+  return periodKind(period) !== undefined && year >= FIRST_YEAR && year <= LAST_YEAR;
+}
 
 export function periodKind(period: string): PeriodKind | undefined {
   for (const kind of PERIOD_KINDS) {
@@ -32,8 +40,6 @@ export function periodKind(period: string): PeriodKind | undefined {
 }
 
 function isValidPeriod(kind: PeriodKind, period: string): boolean {
-  const year = Number(period.slice(0, 4));
-  if (year < FIRST_YEAR || year > LAST_YEAR) return false;
   if (kind === 'day') {
     const date = new Date(`${period}T00:00:00Z`);
     return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === period;
@@ -56,12 +62,17 @@ export function addDays(day: string, days: number): string {
   return new Date(Date.parse(`${day}T00:00:00Z`) + days * DAY_MS).toISOString().slice(0, 10);
 }
 
-/** Days from `from` to `to`, both included (none if `to` is before `from`); both must be days. */
+/**
+ * Days from `from` to `to`, both included (none if `to` is before `from`), counted by the calendar:
+ * stepping a string until it passes `to` never ended at 9999-12-31, whose next day reads
+ * +010000-01-01 and sorts before it.
+ */
 export function daysBetween(from: string, to: string): string[] {
   if (periodKind(from) !== 'day' || periodKind(to) !== 'day') {
-    throw new RangeError(`not a range of days from ${FIRST_YEAR} to ${LAST_YEAR}: ${from} … ${to}`);
+    throw new RangeError(`not a range of days: ${from} … ${to}`);
   }
   const count = Math.round((Date.parse(to) - Date.parse(from)) / DAY_MS) + 1;
+  if (count > MAX_RANGE_DAYS) throw new RangeError(`more than a century of days: ${from} … ${to}`);
   return Array.from({ length: Math.max(count, 0) }, (_, i) => addDays(from, i));
 }
 

@@ -54,20 +54,43 @@ export class RateCountersRepository {
   }
 
   /**
-   * Takes back one hit that turned out not to be a new submission (a retry of one already stored).
-   * Only an existing counter is changed, so a window that has already gone is not brought back.
+   * Moves one hit that turned out to be a resend of a rating already stored from the client's
+   * count to its resends, unless it has had `limit` resends in the window already: then the hit
+   * stays, and false comes back. Only an existing counter is changed.
    */
-  async giveBack(key: { PK: string; SK: string }, unitId: string): Promise<void> {
+  async giveBack(key: { PK: string; SK: string }, unitId: string, limit: number): Promise<boolean> {
     try {
       await updateItem(this.db, {
         Key: key,
-        UpdateExpression: 'ADD hits :minusOne, #unit :minusOne',
-        ConditionExpression: 'hits > :zero AND #unit > :zero',
+        UpdateExpression: 'ADD hits :minusOne, #unit :minusOne, resends :one',
+        ConditionExpression:
+          'hits > :zero AND #unit > :zero AND (attribute_not_exists(resends) OR resends < :limit)',
         ExpressionAttributeNames: { '#unit': `u:${unitId}` },
-        ExpressionAttributeValues: { ':minusOne': -1, ':zero': 0 },
+        ExpressionAttributeValues: { ':minusOne': -1, ':one': 1, ':zero': 0, ':limit': limit },
       });
+      return true;
     } catch (error) {
-      if (!isConditionFailed(error)) throw error;
+      if (isConditionFailed(error)) return false;
+      throw error;
     }
+  }
+
+  /** Counts a resend answered while the client is at its limit; false once it has had `limit`. */
+  countResend(key: { PK: string; SK: string }, limit: number): Promise<boolean> {
+    return withAvailability(async () => {
+      try {
+        await updateItem(this.db, {
+          Key: key,
+          UpdateExpression: 'ADD resends :one',
+          ConditionExpression:
+            'attribute_exists(hits) AND (attribute_not_exists(resends) OR resends < :limit)',
+          ExpressionAttributeValues: { ':one': 1, ':limit': limit },
+        });
+        return true;
+      } catch (error) {
+        if (isConditionFailed(error)) return false;
+        throw error;
+      }
+    });
   }
 }

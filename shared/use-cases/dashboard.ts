@@ -4,7 +4,16 @@ import { mapConcurrent } from '../concurrency';
 import { isWithin, type Unit } from '../domain';
 import { NotFoundError, ValidationError } from '../errors';
 import { round2 } from '../methodology/formulas';
-import { dayRange, daysBetween, type PeriodKind, periodKind, requireKind } from '../methodology/periods';
+import {
+  dayRange,
+  daysBetween,
+  FIRST_YEAR,
+  inServiceYears,
+  LAST_YEAR,
+  type PeriodKind,
+  periodKind,
+  requireKind,
+} from '../methodology/periods';
 import type { ReportedFigure, Snapshot } from '../methodology/snapshots';
 import type { RatingsRepository } from '../store/ratings-repo';
 import type { ResultsRepository } from '../store/results-repo';
@@ -211,9 +220,9 @@ export async function readReport(
   principal: Principal,
   deps: ViewDeps,
 ): Promise<ReportView> {
-  if (periodKind(month) !== 'month') {
+  if (periodKind(month) !== 'month' || !inServiceYears(month)) {
     throw new ValidationError('period: a monthly report needs a month YYYY-MM', [
-      { field: 'period', message: 'a month YYYY-MM' },
+      { field: 'period', message: `a month YYYY-MM from ${FIRST_YEAR} to ${LAST_YEAR}` },
     ]);
   }
   const unit = await unitInScope(unitId, principal, deps.units);

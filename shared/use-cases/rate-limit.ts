@@ -64,24 +64,50 @@ export async function checkClient(
   const key = keys.rateClient(hash, windowStart);
   const hits = await deps.rateCounters.hit(key, input.unitId, perClient, expiresAt);
   if (!hits) {
-    throw new RateLimitedError(
+    throw new ClientLimitReached(
       'too many ratings from this device in a short time; try again later',
       windowEnd - nowSeconds,
+      key,
     );
   }
   const counted = { key, unitId: input.unitId };
   return hits.unit > burstFlagAfter ? { flagged: 'burst', counted } : { counted };
 }
 
-/**
- * Takes back the hit of a submission that turned out to be a retry of one already stored, so
- * that a phone resending on a bad connection does not use up its own limit or look like a burst.
- * The rating is already answered for: a failure here is logged, not passed to the citizen.
- */
-export async function uncountClient(verdict: ClientVerdict, deps: Pick<RateLimitDeps, 'rateCounters'>) {
-  try {
-    await deps.rateCounters.giveBack(verdict.counted.key, verdict.counted.unitId);
-  } catch (error) {
-    logger.warn('a retried submission stays counted against its client', { error });
+/** The client has reached its limit in the window whose counter is `counter`. */
+export class ClientLimitReached extends RateLimitedError {
+  constructor(
+    message: string,
+    retryAfterSeconds: number,
+    readonly counter: { PK: string; SK: string },
+  ) {
+    super(message, retryAfterSeconds);
   }
+}
+
+/**
+ * Resends of a rating already stored are answered with it and do not use up the client's limit,
+ * so that a phone resending on a bad connection is not refused or flagged as a burst. They have a
+ * limit of their own, as many as the submissions, or they would be a way to send without limit.
+ * Past it, a resend below the limit counts as a submission (uncountClient keeps the hit), and one
+ * at the limit is refused (resendAtLimit says no). A failure to give a hit back is logged, not
+ * passed to the citizen: the rating is already answered for.
+ */
+export async function uncountClient(
+  verdict: ClientVerdict,
+  deps: Pick<RateLimitDeps, 'rateCounters' | 'ratePolicy'>,
+): Promise<void> {
+  try {
+    await deps.rateCounters.giveBack(verdict.counted.key, verdict.counted.unitId, deps.ratePolicy.perClient);
+  } catch (error) {
+    logger.warn('a resent submission stays counted against its client', { error });
+  }
+}
+
+/** Whether a resend that came in at the client's limit may still be answered (see uncountClient). */
+export function resendAtLimit(
+  limit: ClientLimitReached,
+  deps: Pick<RateLimitDeps, 'rateCounters' | 'ratePolicy'>,
+): Promise<boolean> {
+  return deps.rateCounters.countResend(limit.counter, deps.ratePolicy.perClient);
 }

@@ -5,15 +5,22 @@ import { ImportedRating as ImportedRatingSchema } from '../api/core-schemas';
 import { mapConcurrent } from '../concurrency';
 import type { Lang, Rating, RatingSource, Unit } from '../domain';
 import { isWithin } from '../domain';
-import { ConflictError, DomainError, NotFoundError, RateLimitedError, ValidationError } from '../errors';
+import { ConflictError, DomainError, NotFoundError, ValidationError } from '../errors';
 import { checkAnswers } from '../methodology/answers';
 import type { InstrumentRegistry } from '../methodology/instruments';
-import { FIRST_YEAR, periodKind, vietnamDay } from '../methodology/periods';
+import { FIRST_YEAR, inServiceYears, vietnamDay } from '../methodology/periods';
 import { maskPersonalNumbers } from '../privacy';
 import { type QrKeys, verifyCode } from '../qr/codes';
 import type { RatingsRepository } from '../store/ratings-repo';
 import type { UnitsRepository } from '../store/units-repo';
-import { type ClientVerdict, checkClient, type RateLimitDeps, uncountClient } from './rate-limit';
+import {
+  ClientLimitReached,
+  type ClientVerdict,
+  checkClient,
+  type RateLimitDeps,
+  resendAtLimit,
+  uncountClient,
+} from './rate-limit';
 
 export interface RatingDeps {
   units: UnitsRepository;
@@ -50,7 +57,7 @@ interface RatingDraft {
  * a valid one refused because its dossier is already rated still does: otherwise the 409 would
  * let anyone probe which dossier codes have been rated, at any speed. A resent submission that is
  * already stored is answered with it and does not count, not even at the limit, where a new one
- * would get 429.
+ * would get 429, while it has resends left (uncountClient).
  */
 export async function submitRating(
   input: RatingSubmission,
@@ -78,9 +85,16 @@ export async function submitRating(
         { rateCounters: deps.rateCounters, ratePolicy: deps.ratePolicy, qrKeys: deps.qrKeys },
       );
     } catch (error) {
-      // The limit is on new ratings: a retry of one already stored gets its answer, not a 429.
-      const stored = error instanceof RateLimitedError ? await storedRetry(input, deps) : undefined;
-      if (stored) return stored;
+      // The limit is on new ratings: a resend of one already stored gets its answer, not a 429,
+      // while the client has resends left in the window (resendAtLimit).
+      if (error instanceof ClientLimitReached) {
+        const stored = await storedRetry(input, deps);
+        if (
+          stored &&
+          (await resendAtLimit(error, { rateCounters: deps.rateCounters, ratePolicy: deps.ratePolicy }))
+        )
+          return stored;
+      }
       throw error;
     }
   }
@@ -100,8 +114,9 @@ export async function submitRating(
     },
     deps,
   );
-  if (outcome.duplicate && verdict && deps.rateCounters)
-    await uncountClient(verdict, { rateCounters: deps.rateCounters });
+  if (outcome.duplicate && verdict && deps.rateCounters && deps.ratePolicy) {
+    await uncountClient(verdict, { rateCounters: deps.rateCounters, ratePolicy: deps.ratePolicy });
+  }
   return outcome;
 }
 
@@ -181,7 +196,7 @@ export async function importRatings(
       if (receivedAt.getTime() > now.getTime()) {
         throw new ValidationError('in the future', [{ field: 'receivedAt', message: 'is in the future' }]);
       }
-      if (periodKind(vietnamDay(receivedAt)) !== 'day') {
+      if (!inServiceYears(vietnamDay(receivedAt))) {
         throw new ValidationError('too long ago', [
           { field: 'receivedAt', message: `is before ${FIRST_YEAR}, which no period covers` },
         ]);

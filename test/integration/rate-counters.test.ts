@@ -26,22 +26,29 @@ describe('rate counters', () => {
     expect(item).not.toHaveProperty('u:xa-c');
   });
 
-  it('gives a hit back to an existing counter only, and never below zero', async () => {
+  it('moves a hit to the resends of an existing counter, never below zero nor past the limit', async () => {
     const deps = await createTestDeps();
     const key = keys.rateClient('client-hash-2', 1_750_000_000);
     await deps.rateCounters.hit(key, 'xa-a', 3, 1_750_086_400);
     await deps.rateCounters.hit(key, 'xa-a', 3, 1_750_086_400);
 
-    await deps.rateCounters.giveBack(key, 'xa-a');
-    expect(await getItem(deps.db, { Key: key })).toMatchObject({ hits: 1, 'u:xa-a': 1 });
-    await deps.rateCounters.giveBack(key, 'xa-a');
-    await deps.rateCounters.giveBack(key, 'xa-a');
-    expect(await getItem(deps.db, { Key: key })).toMatchObject({ hits: 0, 'u:xa-a': 0 });
+    expect(await deps.rateCounters.giveBack(key, 'xa-a', 3)).toBe(true);
+    expect(await getItem(deps.db, { Key: key })).toMatchObject({ hits: 1, 'u:xa-a': 1, resends: 1 });
+    expect(await deps.rateCounters.giveBack(key, 'xa-a', 3)).toBe(true);
+    expect(await deps.rateCounters.giveBack(key, 'xa-a', 3)).toBe(false);
+    expect(await getItem(deps.db, { Key: key })).toMatchObject({ hits: 0, 'u:xa-a': 0, resends: 2 });
+    // at the limit of resends a hit stays where it is
+    await deps.rateCounters.hit(key, 'xa-a', 3, 1_750_086_400);
+    expect(await deps.rateCounters.countResend(key, 3)).toBe(true);
+    expect(await deps.rateCounters.giveBack(key, 'xa-a', 3)).toBe(false);
+    expect(await deps.rateCounters.countResend(key, 3)).toBe(false);
+    expect(await getItem(deps.db, { Key: key })).toMatchObject({ hits: 1, 'u:xa-a': 1, resends: 3 });
     // a unit this client never rated, and a window that has no counter, are left as they are
-    await deps.rateCounters.giveBack(key, 'xa-b');
+    expect(await deps.rateCounters.giveBack(key, 'xa-b', 3)).toBe(false);
     expect(await getItem(deps.db, { Key: key })).not.toHaveProperty('u:xa-b');
     const gone = keys.rateClient('client-hash-2', 1_749_999_400);
-    await deps.rateCounters.giveBack(gone, 'xa-a');
+    expect(await deps.rateCounters.giveBack(gone, 'xa-a', 3)).toBe(false);
+    expect(await deps.rateCounters.countResend(gone, 3)).toBe(false);
     expect(await getItem(deps.db, { Key: gone })).toBeUndefined();
   });
 });

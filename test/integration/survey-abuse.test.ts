@@ -54,6 +54,14 @@ describe('abuse and retired posters', () => {
       body: JSON.stringify({ code: code(), answers: { 'staff.polite': 4 }, submissionId }),
     });
 
+  const counterOf = (sourceIp: string) =>
+    getItem(deps.db, {
+      Key: keys.rateClient(
+        clientHash(TEST_QR_KEYS.keys[String(TEST_QR_KEYS.current)]!, '2025-07-01', sourceIp),
+        Date.parse('2025-07-01T03:00:00Z') / 1000,
+      ),
+    });
+
   it('refuses a client past its limit with 429 and Retry-After, flags the burst, and never stores the address', async () => {
     expect((await submit(json('limit-aaaaaaaa1'))).statusCode).toBe(201);
     expect((await submit(json('limit-aaaaaaaa2'))).statusCode).toBe(201);
@@ -82,23 +90,23 @@ describe('abuse and retired posters', () => {
     expect(everything).toContain('"expiresAt"');
   });
 
-  it('answers a resent submission with the stored rating, without counting it, even at the limit', async () => {
+  it('answers a resent submission with the stored rating, without counting it, up to a limit of its own', async () => {
     const phone = '198.51.100.30';
     const first = await submit(json('retry-aaaaaaaa1', phone));
     expect(first.statusCode).toBe(201);
-    // a phone on a bad connection resends: each resend is the same rating, and costs nothing
-    for (let i = 0; i < 3; i++) {
-      const resent = await submit(json('retry-aaaaaaaa1', phone));
-      expect(resent.statusCode).toBe(200);
-      expect(JSON.parse(resent.body!)).toEqual({ id: JSON.parse(first.body!).id, duplicate: true });
-    }
+    // a phone on a bad connection resends: the same rating back, and it costs the phone nothing
+    const resent = await submit(json('retry-aaaaaaaa1', phone));
+    expect(resent.statusCode).toBe(200);
+    expect(JSON.parse(resent.body!)).toEqual({ id: JSON.parse(first.body!).id, duplicate: true });
     // so a second rating still fits in the limit of 2, and is the only one flagged (burstFlagAfter 1)
     expect((await submit(json('retry-aaaaaaaa2', phone))).statusCode).toBe(201);
     expect((await submit(json('retry-aaaaaaaa3', phone))).statusCode).toBe(429);
-    // at the limit, a resend is still answered with its rating, not refused
+    // at the limit, a resend is still answered with its rating, while the window's resends last (2)
     const atLimit = await submit(json('retry-aaaaaaaa2', phone));
     expect(atLimit.statusCode).toBe(200);
     expect(JSON.parse(atLimit.body!).duplicate).toBe(true);
+    // and then it is refused like anything else: resends cannot be used to send without limit
+    expect((await submit(json('retry-aaaaaaaa2', phone))).statusCode).toBe(429);
 
     const stored = (await storedRatings(runtime.dynamoEndpoint, deps.db.tableName)).filter((r) =>
       r.submissionId.startsWith('retry-'),
@@ -107,13 +115,19 @@ describe('abuse and retired posters', () => {
       ['retry-aaaaaaaa1', null],
       ['retry-aaaaaaaa2', 'burst'],
     ]);
-    // the phone's counter holds its two ratings, not the resends (03:00 UTC starts the window)
-    const secret = TEST_QR_KEYS.keys[String(TEST_QR_KEYS.current)]!;
-    const windowStart = Date.parse('2025-07-01T03:00:00Z') / 1000;
-    const counter = await getItem(deps.db, {
-      Key: keys.rateClient(clientHash(secret, '2025-07-01', phone), windowStart),
-    });
-    expect(counter).toMatchObject({ hits: 2, 'u:xa-bat-trang': 2 });
+    // the phone's counter holds its two ratings and two resends (03:00 UTC starts the window)
+    expect(await counterOf(phone)).toMatchObject({ hits: 2, 'u:xa-bat-trang': 2, resends: 2 });
+  });
+
+  it('counts resends past their own limit as submissions, below the limit too', async () => {
+    const phone = '198.51.100.31';
+    expect((await submit(json('resend-aaaaaaaa1', phone))).statusCode).toBe(201);
+    for (const status of [200, 200, 200]) {
+      expect((await submit(json('resend-aaaaaaaa1', phone))).statusCode).toBe(status);
+    }
+    // two resends were free; the third took the second place of the limit of 2
+    expect(await counterOf(phone)).toMatchObject({ hits: 2, resends: 2 });
+    expect((await submit(json('resend-aaaaaaaa2', phone))).statusCode).toBe(429);
   });
 
   it('explains the limit on a page to the no-JavaScript form', async () => {

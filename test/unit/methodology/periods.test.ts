@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import {
   dayRange,
   daysBetween,
+  inServiceYears,
   partsListOf,
   partsOf,
   periodKind,
@@ -75,18 +76,26 @@ describe('periods', () => {
     ]);
   });
 
-  it('knows only the years 2000 to 2099, so a range of days always ends', () => {
-    expect(['1999-12-31', '1999', '2100-01-01', '2100-Q1', '9999-12-31'].map(periodKind)).toEqual([
-      undefined,
-      undefined,
-      undefined,
-      undefined,
-      undefined,
+  it('serves the years 2000 to 2099, and counts a range of days by the calendar, so it always ends', () => {
+    expect(['1999-12-31', '1999', '2100-01-01', '2100-Q1', '9999-12-31'].map(inServiceYears)).toEqual([
+      false,
+      false,
+      false,
+      false,
+      false,
     ]);
-    expect(['2000-01-01', '2099-12-31', '2099'].map(periodKind)).toEqual(['day', 'day', 'year']);
+    expect(['2000-01-01', '2099-12-31', '2099', '2000-Q1'].map(inServiceYears)).toEqual([
+      true,
+      true,
+      true,
+      true,
+    ]);
+    // outside them a period is still a period: 2000's previous year is 1999, which holds nothing
+    expect(['1999', '1999-12'].map(periodKind)).toEqual(['year', 'month']);
     // 9999-12-31's next day is +010000-01-01 in ISO form, which sorts before it: the old loop never ended
-    expect(() => daysBetween('9999-12-31', '9999-12-31')).toThrow(RangeError);
-    expect(daysBetween('2099-12-30', '2099-12-31')).toEqual(['2099-12-30', '2099-12-31']);
+    expect(daysBetween('9999-12-30', '9999-12-31')).toEqual(['9999-12-30', '9999-12-31']);
+    expect(() => daysBetween('0001-01-01', '9999-12-31')).toThrow(RangeError);
+    expect(() => daysBetween('2026-02-30', '2026-03-01')).toThrow(RangeError);
     expect(daysBetween('2024-02-28', '2024-03-01')).toEqual(['2024-02-28', '2024-02-29', '2024-03-01']);
     expect(daysBetween('2026-03-02', '2026-03-01')).toEqual([]);
     expect(daysBetween('2000-01-01', '2099-12-31')).toHaveLength(36_525);
