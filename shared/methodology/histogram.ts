@@ -25,7 +25,7 @@ export function emptyHistogram(): Histogram {
  * Adds one rating's answers (validated against its instrument when it was stored) to a histogram
  * in place. An item no instrument knows any more (a new version dropped it without a new id, say)
  * cannot be scored: its answer is left out and reported to `onUnknownItem`, and the rest of the
- * rating counts. One such rating must not stop a whole night, and leaving it out is what every
+ * rating counts (a rating with nothing else is not counted at all). One such rating must not stop a whole night, and leaving it out is what every
  * re-run with the same instrument files will do again.
  */
 export function addRating(
@@ -35,13 +35,13 @@ export function addRating(
   registry: InstrumentRegistry,
   onUnknownItem?: (itemId: string) => void,
 ): void {
-  histogram.n += 1;
-  histogram.instruments[instrumentId] = (histogram.instruments[instrumentId] ?? 0) + 1;
   const answeredFactors = new Set<string>();
+  let unknown = 0;
   for (const [itemId, level] of Object.entries(answers)) {
     const scale = registry.itemScale(itemId);
     if (!scale) {
       onUnknownItem?.(itemId);
+      unknown += 1;
       continue;
     }
     let counts = histogram.items[itemId];
@@ -52,6 +52,10 @@ export function addRating(
     counts[level] = (counts[level] ?? 0) + 1;
     if (level > 0) answeredFactors.add(scale.factorId);
   }
+  // A rating left with nothing to score is not counted: n must not grow on answers left out.
+  if (unknown > 0 && unknown === Object.keys(answers).length) return;
+  histogram.n += 1;
+  histogram.instruments[instrumentId] = (histogram.instruments[instrumentId] ?? 0) + 1;
   for (const factorId of answeredFactors) {
     histogram.factors[factorId] = (histogram.factors[factorId] ?? 0) + 1;
   }

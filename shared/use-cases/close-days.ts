@@ -87,7 +87,9 @@ export async function closeDays(
   deps: AggregationDeps,
   options: { waitForOtherRunMs?: number } = {},
 ): Promise<AggregationSummary> {
-  return oneRunAtATime(deps.leases, options.waitForOtherRunMs ?? 0, () => closeDaysNow(days, deps));
+  return oneRunAtATime(deps.leases, options.waitForOtherRunMs ?? 0, (stillHeld) =>
+    closeDaysNow(days, deps, stillHeld),
+  );
 }
 
 const AGGREGATION_LEASE = 'aggregation';
@@ -101,7 +103,12 @@ const WAIT_POLL_MS = 2_000;
  * and the last to write would win: a nightly run and an administrator's recompute must take turns.
  * The lease is renewed while the run lasts and given back when it ends, however it ends.
  */
-async function oneRunAtATime<T>(leases: LeasesRepository, waitMs: number, run: () => Promise<T>): Promise<T> {
+async function oneRunAtATime<T>(
+  leases: LeasesRepository,
+  waitMs: number,
+  run: (stillHeld: () => void) => Promise<T>,
+): Promise<T> {
+  // Leases are between processes, so they keep the wall clock, not a test's fixed one.
   const holder = newUlid();
   const take = () => leases.take(AGGREGATION_LEASE, holder, new Date(), new Date(Date.now() + LEASE_MS));
   const giveUpAt = Date.now() + waitMs;
@@ -113,27 +120,44 @@ async function oneRunAtATime<T>(leases: LeasesRepository, waitMs: number, run: (
     }
     await new Promise((resolve) => setTimeout(resolve, Math.min(WAIT_POLL_MS, giveUpAt - Date.now())));
   }
-  let renewal: Promise<unknown> = Promise.resolve();
+  // One renewal at a time, so the last one is done before the lease is given back.
+  let lost = false;
+  let renewal: Promise<void> | undefined;
   const renewing = setInterval(() => {
-    renewal = take().then(
-      (kept) =>
-        kept || logger.error('the aggregation lease was lost to another run while this one was running'),
-      (error: unknown) => logger.warn('the aggregation lease was not renewed; retrying', { error }),
-    );
+    renewal ??= take()
+      .then(
+        (kept) => {
+          lost ||= !kept;
+        },
+        (error: unknown) => logger.warn('the aggregation lease was not renewed; retrying', { error }),
+      )
+      .finally(() => {
+        renewal = undefined;
+      });
   }, RENEW_EVERY_MS);
+  const stillHeld = () => {
+    if (lost)
+      throw new Error('another run took the aggregation lease (renewals failed for two minutes): stopping');
+  };
   try {
-    return await run();
+    return await run(stillHeld);
   } finally {
     clearInterval(renewing);
     await renewal;
     // A lease not given back (the database gone, say) frees itself LEASE_MS later.
-    await leases.give(AGGREGATION_LEASE, holder).catch((error: unknown) => {
-      logger.warn('the aggregation lease was not given back; it frees itself in two minutes', { error });
-    });
+    if (!lost) {
+      await leases.give(AGGREGATION_LEASE, holder).catch((error: unknown) => {
+        logger.warn('the aggregation lease was not given back; it frees itself in two minutes', { error });
+      });
+    }
   }
 }
 
-async function closeDaysNow(days: readonly string[], deps: AggregationDeps): Promise<AggregationSummary> {
+async function closeDaysNow(
+  days: readonly string[],
+  deps: AggregationDeps,
+  stillHeld: () => void,
+): Promise<AggregationSummary> {
   const startedAt = performance.now();
   const concurrency = deps.concurrency ?? DEFAULT_CONCURRENCY;
   const units = await deps.units.subtree('/');
@@ -170,6 +194,7 @@ async function closeDaysNow(days: readonly string[], deps: AggregationDeps): Pro
     known: dayHistograms,
     writes,
     startedAt,
+    stillHeld,
   });
   return {
     days: sortedDays,
@@ -207,6 +232,8 @@ export async function refreshPeriods(
     writes?: PendingWrites;
     /** performance.now() when the caller's run started: the timings count from there */
     startedAt?: number;
+    /** throws if the run has lost its lease (closeDays): checked before each period and the alerts */
+    stillHeld?: () => void;
   } = {},
 ): Promise<{ snapshots: number; alerts?: AlertRunSummary; ms: RunTimings }> {
   const startedAt = options.startedAt ?? performance.now();
@@ -269,6 +296,7 @@ export async function refreshPeriods(
     if (deps.alerting) for (const day of days) storedTrailing.set(day, storedSum(trailingDays(day)));
   };
   for (const period of sorted) {
+    options.stillHeld?.();
     const kind = requireKind(period);
     if (kind !== 'day' && days.length > 0 && daysStored === undefined) await closeTheDays();
     const own =
@@ -288,20 +316,23 @@ export async function refreshPeriods(
         .filter((s) => s.rank && parentOf.get(s.unitId) === s.parentId)
         .map((s) => [s.unitId, s.rank!.position] as const),
     );
+    const attributed = tree.attribute(own);
     const built = buildSnapshots({
       period,
       units: tree.active,
-      own: tree.attribute(own),
+      own: attributed,
       previousPositions,
       registry: deps.registry,
       policy: deps.policy,
     });
     writes.add(deps.results.putSnapshots(built));
-    // A unit with no figures now may have some from an earlier run on an older tree (its only
-    // counter has moved, say): they go, or they would still be ranked among its siblings.
-    const withFigures = new Set(built.map((snapshot) => snapshot.unitId));
-    const withoutFigures = activeIds.filter((id) => !withFigures.has(id));
-    if (withoutFigures.length > 0) writes.add(deps.results.dropSnapshots(withoutFigures, period));
+    // A unit with no ratings below it now may have a snapshot from an earlier run on an older
+    // tree (its only counter has moved, say): it goes, or it would still be ranked among its
+    // siblings. A unit with ratings its instrument cannot score (it switched to one sharing no
+    // item) keeps the figures computed on the questionnaire of the time.
+    const rated = ratedSubtrees(attributed, parentOf);
+    const unrated = activeIds.filter((id) => !rated.has(id));
+    if (unrated.length > 0) writes.add(deps.results.dropSnapshots(unrated, period));
     if (tree.mergedIds.length > 0) {
       // Merged units are not in `built`: what is read here is not being written by this run.
       await deps.results.unlistSnapshots(await deps.results.getSnapshots(tree.mergedIds, period));
@@ -331,6 +362,7 @@ export async function refreshPeriods(
   // that retries the alerts records none twice. The units and previous snapshots are the ones
   // just used, not read again.
   if (!deps.alerting) return { snapshots, ms };
+  options.stillHeld?.();
   const alerts = await raiseAlerts(builtByPeriod, deps.alerting, {
     units,
     previous: previousByPeriod,
@@ -460,6 +492,20 @@ async function readDayHistograms(
     return [unit.id, histogram] as const;
   });
   return new Map(histograms.filter(([, histogram]) => histogram.n > 0));
+}
+
+/** The units with at least one rating in their subtree: each rated unit and its ancestors. */
+function ratedSubtrees(
+  own: ReadonlyMap<string, Histogram>,
+  parentOf: ReadonlyMap<string, string | null>,
+): Set<string> {
+  const rated = new Set<string>();
+  for (const [unitId, histogram] of own) {
+    if (histogram.n === 0) continue;
+    for (let id: string | null | undefined = unitId; id && !rated.has(id); id = parentOf.get(id))
+      rated.add(id);
+  }
+  return rated;
 }
 
 function unique(values: readonly string[]): string[] {

@@ -44,11 +44,39 @@ describe('one aggregation at a time', () => {
     await rate(deps, '2026-04-02', [4, 2, 2]);
   });
 
-  it('closes two days started together one after the other, so the month holds both', async () => {
-    await Promise.all([
-      closeDays(['2026-04-01'], deps, { waitForOtherRunMs: 30_000 }),
-      closeDays(['2026-04-02'], deps, { waitForOtherRunMs: 30_000 }),
-    ]);
+  it('runs two recomputes started together one after the other, so the month holds both days', async () => {
+    // Each run's result writes are logged; the first holds its writes back for a while. A second
+    // run that did not wait would write in that pause.
+    const log: string[] = [];
+    let release = () => {};
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const logging = (name: string, gate?: Promise<void>) =>
+      Object.assign(Object.create(deps.results), {
+        putOwnHistograms: async (...args: Parameters<Deps['results']['putOwnHistograms']>) => {
+          await gate;
+          log.push(name);
+          return deps.results.putOwnHistograms(...args);
+        },
+        putSnapshots: async (...args: Parameters<Deps['results']['putSnapshots']>) => {
+          await gate;
+          log.push(name);
+          return deps.results.putSnapshots(...args);
+        },
+      });
+    const first = closeDays(['2026-04-01'], { ...deps, results: logging('first', held) });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const second = closeDays(
+      ['2026-04-02'],
+      { ...deps, results: logging('second') },
+      { waitForOtherRunMs: 30_000 },
+    );
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    expect(log).toEqual([]);
+    release();
+    await Promise.all([first, second]);
+    expect(log.indexOf('second')).toBe(log.lastIndexOf('first') + 1);
     // 5, 5, 1 and 4, 2, 2: 3 of 6 satisfied = 50
     expect(await deps.results.getSnapshot('a', '2026-04')).toMatchObject({ n: 6, index: 50 });
     expect(await deps.leases.held(LEASE, new Date())).toBe(false);

@@ -196,6 +196,8 @@ describe('closing days on dynalite', () => {
     await rate(deps, 'a', '2026-03-13', { 'staff.polite': 5, 'staff.retired': 1 });
     await rate(deps, 'a', '2026-03-13', { 'staff.polite': 2, 'staff.retired': 1 });
     await rate(deps, 'a', '2026-03-13', { 'staff.polite': 4 });
+    // nothing left to score: not counted at all, or it would count toward sufficiency on nothing
+    await rate(deps, 'a', '2026-03-13', { 'staff.retired': 4 });
     const logs = captureLogs();
     try {
       await closeDays(['2026-03-13'], deps);
@@ -205,7 +207,24 @@ describe('closing days on dynalite', () => {
     // the three ratings count; the index is staff.polite's alone: 2 of 3 satisfied = 66.67
     expect(summary(await deps.results.getSnapshot('a', '2026-03-13'))).toMatchObject({ n: 3, index: 66.67 });
     const warning = logs.lines().find((line) => line.includes('no instrument file knows'));
-    expect(JSON.parse(warning!).answers).toEqual({ 'staff.retired': 2 });
+    expect(JSON.parse(warning!).answers).toEqual({ 'staff.retired': 3 });
+  });
+
+  it('closes the first day of 2000, whose previous periods (1999) and trailing days hold nothing', async () => {
+    await rateAll(deps, 'a', '2000-01-01', [5, 4, 2]);
+    await closeDays(['2000-01-01'], deps);
+    for (const period of ['2000-01-01', '2000-01', '2000-Q1', '2000']) {
+      expect(summary(await deps.results.getSnapshot('a', period))).toMatchObject({ n: 3, index: 66.67 });
+    }
+  });
+
+  it('keeps the results a unit had on its old instrument when it switches to one sharing no item', async () => {
+    await closeDays(['2026-03-10'], deps);
+    await putUnit('a', { name: 'Unit a', level: 'ward', parentId: 'hn', instrument: 'counter-3' }, '/', deps);
+    await closeDays(['2026-03-10'], deps);
+    // a's March ratings answered sipas-2023, which counter-3 cannot score: nothing new to publish,
+    // and the March figures computed on the questionnaire of the time stay (3 of 3 = 100)
+    expect(summary(await deps.results.getSnapshot('a', '2026-03'))).toMatchObject({ n: 3, index: 100 });
   });
 
   it('ranks top-level units among themselves, as provinces are ranked nationally', async () => {
