@@ -6,16 +6,21 @@ import { parseJson, readBody } from '../shared/http/body';
 import { httpHandler } from '../shared/http/middy';
 import { json } from '../shared/http/responses';
 import { daysBetween } from '../shared/methodology/periods';
+import { businessMetrics } from '../shared/observability';
 import { closeDays } from '../shared/use-cases/close-days';
 
 export function makeHandler(deps: Deps) {
+  const metrics = businessMetrics(deps.config);
   return httpHandler(async (event) => {
     // A recompute touches every unit's results, so it is an administrator's action.
     if (principalFrom(event).role !== 'admin')
       throw new ForbiddenError('only administrators can recompute results');
     const { text } = readBody(event, ['json'], deps.config.MAX_BODY_BYTES);
     const { from, to } = AggregationRequest.parse(parseJson(text));
-    return json(200, await closeDays(daysBetween(from, to), deps));
+    const summary = await closeDays(daysBetween(from, to), deps);
+    // A recompute publishes the alerts it raises, as the nightly job does.
+    if (summary.alerts) metrics.alertsPublished(summary.alerts.sent + summary.alerts.escalated);
+    return json(200, summary);
   });
 }
 

@@ -33,6 +33,7 @@ export function makeHandler(deps: Deps) {
     // night (15 minutes is this function's limit; a night needs a few, docs/scaling.md).
     const summary = await closeDays(days, deps, { waitForOtherRunMs: WAIT_FOR_OTHER_RUN_MS });
     metrics.nightlyJobDuration(summary.ms.total, { units: summary.units, ratings: summary.ratings });
+    if (summary.alerts) metrics.alertsPublished(summary.alerts.sent + summary.alerts.escalated);
     logger.info('nightly aggregation done', {
       ...summary,
       days: summary.days.length,
