@@ -1,4 +1,5 @@
 import type { SNSClient } from '@aws-sdk/client-sns';
+import { ValidationError } from '../errors';
 
 /** What a message on the alerts topic carries for subscriptions' filter policies to route on. */
 export interface TopicAttributes {
@@ -20,6 +21,9 @@ export interface TopicMessage {
   message: string;
   attributes: TopicAttributes;
 }
+
+/** How SNS's Query protocol names an invalid parameter, by SDK version. */
+const REFUSED_ENDPOINT = new Set(['InvalidParameterException', 'InvalidParameter']);
 
 /** The alerts topic, as the use cases see it. */
 /** SNS takes at most this many messages in one PublishBatch. */
@@ -103,15 +107,29 @@ export function snsAlertsTopic(topicArn: string | undefined, client?: SNSClient)
     },
     async subscribe(protocol, endpoint, filterPolicy) {
       const { sns, SubscribeCommand } = await load();
-      const { SubscriptionArn } = await sns.send(
-        new SubscribeCommand({
-          TopicArn: arn(),
-          Protocol: protocol,
-          Endpoint: endpoint,
-          Attributes: { FilterPolicy: JSON.stringify(filterPolicy), FilterPolicyScope: 'MessageAttributes' },
-          ReturnSubscriptionArn: true,
-        }),
-      );
+      const { SubscriptionArn } = await sns
+        .send(
+          new SubscribeCommand({
+            TopicArn: arn(),
+            Protocol: protocol,
+            Endpoint: endpoint,
+            Attributes: {
+              FilterPolicy: JSON.stringify(filterPolicy),
+              FilterPolicyScope: 'MessageAttributes',
+            },
+            ReturnSubscriptionArn: true,
+          }),
+        )
+        .catch((error: unknown) => {
+          // SNS has the last word on an endpoint our checks let through (a queue it cannot reach,
+          // say): that is the caller's input, a 400 naming the field, not a 500.
+          if (error instanceof Error && REFUSED_ENDPOINT.has(error.name)) {
+            throw new ValidationError('SNS refused the endpoint', [
+              { field: 'endpoint', message: error.message },
+            ]);
+          }
+          throw error;
+        });
       if (!SubscriptionArn) throw new Error('SNS returned no subscription ARN');
       return SubscriptionArn;
     },

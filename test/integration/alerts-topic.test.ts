@@ -1,3 +1,5 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { CreateTopicCommand, SNSClient } from '@aws-sdk/client-sns';
 import {
   CreateQueueCommand,
@@ -7,6 +9,7 @@ import {
 } from '@aws-sdk/client-sqs';
 import { describe, expect, it } from 'vitest';
 import { createAlertDeps } from '../../shared/deps';
+import { toHttpError } from '../../shared/http/errors-to-http';
 import { processOutbox, raiseAlerts } from '../../shared/use-cases/alerts';
 import { type AlertsTopic, snsAlertsTopic, type TopicMessage } from '../../shared/use-cases/alerts-topic';
 import { filterPolicyOf } from '../../shared/use-cases/subscriptions';
@@ -121,5 +124,35 @@ describe('the outbox with a batch that partly fails', () => {
     expect(await processOutbox(alerting(refusing('none')))).toEqual({ sent: 1, failed: 0, escalated: 0 });
     expect(published).toEqual(['/hn/u1/', '/hn/u2/']);
     expect(await deps.alerting.alerts.pending()).toEqual([]);
+  });
+
+  it('answers an endpoint SNS refuses with a 400 naming the field, not a 500', async () => {
+    // SNS's own answer to an endpoint it will not take, in its Query protocol, from 127.0.0.1
+    const refusing = createServer((request, response) => {
+      request.resume();
+      request.on('end', () => {
+        response.writeHead(400, { 'content-type': 'text/xml' });
+        response.end(
+          '<ErrorResponse xmlns="http://sns.amazonaws.com/doc/2010-03-31/"><Error><Type>Sender</Type>' +
+            '<Code>InvalidParameter</Code><Message>Invalid parameter: Endpoint</Message></Error>' +
+            '<RequestId>r-1</RequestId></ErrorResponse>',
+        );
+      });
+    });
+    await new Promise<void>((resolve) => refusing.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = refusing.address() as AddressInfo;
+      const client = new SNSClient({ endpoint: `http://127.0.0.1:${port}`, maxAttempts: 1 });
+      const topic = snsAlertsTopic('arn:aws:sns:ap-southeast-1:000000000000:alerts', client);
+      const error = await topic
+        .subscribe('sqs', 'arn:aws:sqs:ap-southeast-1:000000000000:gone', filterPolicyOf('/hn/', 'info'))
+        .catch((e: unknown) => e);
+      expect(toHttpError(error)).toMatchObject({
+        status: 400,
+        details: [{ field: 'endpoint', message: 'Invalid parameter: Endpoint' }],
+      });
+    } finally {
+      refusing.close();
+    }
   });
 });
