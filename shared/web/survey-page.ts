@@ -108,7 +108,8 @@ export function renderSurveyPage({
         .join('')}</ul></div>`
     : '';
   const body =
-    `<main><p class="switch"><a href="?lang=${other}" hreflang="${other}" lang="${other}">${esc(t.switchLang)}</a></p>` +
+    // The page's own address, not "?lang=": after a refused form post the browser is at /v1/ratings.
+    `<main><p class="switch"><a href="/s/${esc(encodeURIComponent(code))}?lang=${other}" hreflang="${other}" lang="${other}">${esc(t.switchLang)}</a></p>` +
     `<h1>${esc(t.surveyTitle)}</h1><p class="unit">${esc(unitName)}</p><p class="muted">${esc(t.intro)}</p>${summary}` +
     `<form id="survey" method="post" action="/v1/ratings" data-thanks="/s/${esc(code)}/thanks?lang=${lang}" novalidate>` +
     `<input type="hidden" name="code" value="${esc(code)}"><input type="hidden" name="submissionId" value="${esc(submissionId)}"><input type="hidden" name="lang" value="${lang}">` +

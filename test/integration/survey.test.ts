@@ -152,6 +152,12 @@ describe('survey page and form', () => {
       expect(page.text).toContain(`name="a.staff.polite" value="${fields['a.staff.polite']}" checked`);
       if (!change.comment) expect(page.text).toContain('Cán bộ nhiệt tình');
       expect((await ratings()).length).toBe(before);
+      // the page answers POST /v1/ratings: its language switch must lead back to the survey, which serves it
+      const toggle = /<p class="switch"><a href="([^"]+)"/.exec(page.text)![1]!.replaceAll('&amp;', '&');
+      expect(toggle).toBe(`/s/${code}?lang=en`);
+      const english = await call(runtime, 'GET', toggle);
+      expect(english.status).toBe(200);
+      expect(english.text).toContain('lang="en"');
     });
 
     it('a dossier already rated: 409, the message at the dossier field, nothing more stored', async () => {
