@@ -5,7 +5,13 @@ import { ImportedRating as ImportedRatingSchema } from '../api/core-schemas';
 import { mapConcurrent } from '../concurrency';
 import type { Lang, Rating, RatingSource, Unit } from '../domain';
 import { isWithin } from '../domain';
-import { ConflictError, DomainError, NotFoundError, ValidationError } from '../errors';
+import {
+  ConflictError,
+  DomainError,
+  NotFoundError,
+  ServiceUnavailableError,
+  ValidationError,
+} from '../errors';
 import { checkAnswers } from '../methodology/answers';
 import type { InstrumentRegistry } from '../methodology/instruments';
 import { FIRST_YEAR, inServiceYears, vietnamDay } from '../methodology/periods';
@@ -242,7 +248,9 @@ function contentId(input: ImportedRating): string {
   return `imp-${createHash('sha256').update(content.join('\n')).digest('base64url').slice(0, 40)}`;
 }
 
+/** What a rejected row says; the database being away is no fault of a row: the whole call gets 503. */
 function describe(error: unknown): string {
+  if (error instanceof ServiceUnavailableError) throw error;
   if (error instanceof $ZodError) {
     return error.issues.map((issue) => `${issue.path.join('.') || 'rating'}: ${issue.message}`).join('; ');
   }

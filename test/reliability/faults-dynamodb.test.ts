@@ -6,9 +6,13 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { type Runtime, startRuntime } from '../../infra/local/runtime';
 import { ServiceUnavailableError } from '../../shared/errors';
+import { newUlid } from '../../shared/ids';
+import { instruments } from '../../shared/methodology/instruments';
 import { signCode } from '../../shared/qr/codes';
 import { createDb } from '../../shared/store/dynamo';
+import { RatingsRepository } from '../../shared/store/ratings-repo';
 import { UnitsRepository } from '../../shared/store/units-repo';
+import { importRatings } from '../../shared/use-cases/ratings';
 import { runtimeQrKeys, seedCity, VALID_ANSWERS } from '../support/city';
 import { call } from '../support/harness';
 import { scanAll } from '../support/table-scan';
@@ -174,6 +178,31 @@ describe('faults: DynamoDB goes away mid-load and comes back', () => {
       process.env.AWS_ENDPOINT_URL_DYNAMODB = previous;
       for (const socket of sockets) socket.destroy();
       await new Promise<void>((resolve) => hole.close(() => resolve()));
+    }
+  }, 60_000);
+
+  it('answers an import with 503 while the database is away, not with every row rejected', async () => {
+    // a port nobody listens on: every request is refused at once
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const { port } = closed.address() as { port: number };
+    await new Promise<void>((resolve) => closed.close(() => resolve()));
+    const previous = process.env.AWS_ENDPOINT_URL_DYNAMODB;
+    process.env.AWS_ENDPOINT_URL_DYNAMODB = `http://127.0.0.1:${port}`;
+    try {
+      const db = createDb('sipas-gone');
+      const deps = {
+        units: new UnitsRepository(db),
+        ratings: new RatingsRepository(db),
+        registry: instruments,
+        qrKeys: async () => runtimeQrKeys(runtime),
+        clock: () => new Date(),
+        newId: newUlid,
+      };
+      const rows = [{ unitId: 'fx-1', receivedAt: '2025-07-01T03:00:00Z', answers: VALID_ANSWERS }];
+      await expect(importRatings(rows, '/', deps)).rejects.toBeInstanceOf(ServiceUnavailableError);
+    } finally {
+      process.env.AWS_ENDPOINT_URL_DYNAMODB = previous;
     }
   }, 60_000);
 });
