@@ -90,6 +90,9 @@ export async function listUnits(
     return own ? [own] : [];
   }
   const parent = await deps.units.get(parentId);
+  // As unitInScope: a missing unit is 404 to whoever may see everything, and 403 to an official,
+  // who learns nothing about units outside their subtree, not even whether they exist.
+  if (!parent && scopePath === '/') throw new NotFoundError(`no unit ${parentId}`);
   if (!parent || !isWithin(parent.path, scopePath))
     throw new ForbiddenError('this unit is outside your area');
   return deps.units.children(parentId);

@@ -48,6 +48,9 @@ describe('units', () => {
     expect((await call(runtime, 'GET', '/v1/units/phuc-xa', { token: official })).status).toBe(200);
     expect((await call(runtime, 'GET', '/v1/units/ba-dinh-2', { token: official })).status).toBe(403);
     expect((await call(runtime, 'GET', '/v1/units?parent=hn', { token: official })).status).toBe(403);
+    // a unit that does not exist: 404 to an administrator, 403 to an official, as for one unit
+    expect((await call(runtime, 'GET', '/v1/units?parent=nowhere', { token: admin })).status).toBe(404);
+    expect((await call(runtime, 'GET', '/v1/units?parent=nowhere', { token: official })).status).toBe(403);
     expect(
       (await put('new-ward', { name: 'Mới', level: 'ward', parentId: 'ba-dinh-2' }, official)).status,
     ).toBe(403);
