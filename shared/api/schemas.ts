@@ -56,9 +56,9 @@ export type UnitInput = z.output<typeof UnitInput>;
 /** POST /v1/units/{unitId}/merge: the unit whose results absorb this one's from now on */
 export const MergeRequest = z.strictObject({ into: UnitId });
 
-export const UnitsQuery = z.object({ parent: z.optional(UnitId) });
+export const UnitsQuery = z.strictObject({ parent: z.optional(UnitId) });
 
-export const QrQuery = z.object({
+export const QrQuery = z.strictObject({
   counter: z.optional(CounterId),
   size: z.coerce.number().int().min(64).max(2048).optional(),
 });
@@ -88,9 +88,9 @@ export const AggregationSummary = z.object({
     .describe('where the run’s time went, in milliseconds'),
 });
 
-export const IndexQuery = z.object({ period: Period });
+export const IndexQuery = z.strictObject({ period: Period });
 /** Without `parent`, the units that have none (the provinces of a national deployment) are ranked. */
-export const RankingsQuery = z.object({ period: Period, parent: z.optional(UnitId) });
+export const RankingsQuery = z.strictObject({ period: Period, parent: z.optional(UnitId) });
 
 const Interval = z.tuple([z.number(), z.number()]);
 const FigureOutput = z.object({ id: z.string(), index: z.number(), n: z.number(), ci95: Interval });
@@ -161,20 +161,25 @@ export const ReportQuery = z.object({
   period: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'a month YYYY-MM'),
   lang: z.optional(Lang),
 });
+/** Pages people share as links keep their queries loose: a link with ?fbclid= must still open. */
 export const PublicResultsQuery = z.object({ period: Period.optional(), lang: z.optional(Lang) });
 export const PageQuery = z.object({ lang: z.optional(Lang) }).loose();
 
 /** Ratings exports are bounded so one buffered Lambda response holds them (docs/dashboard.md, "Exports"). */
 export const MAX_EXPORT_DAYS = 92;
 export const RatingsExportQuery = z
-  .object({ from: Day, to: Day })
+  .strictObject({ from: Day, to: Day })
   .refine((range) => range.from <= range.to, { path: ['to'], message: 'must not be before from' })
   .refine((range) => (Date.parse(range.to) - Date.parse(range.from)) / 86_400_000 < MAX_EXPORT_DAYS, {
     path: ['to'],
     message: `at most ${MAX_EXPORT_DAYS} days per export; export longer ranges in parts`,
   });
 export const SnapshotsExportQuery = z
-  .object({ kind: z.enum(['day', 'month', 'quarter', 'year']).default('month'), from: Period, to: Period })
+  .strictObject({
+    kind: z.enum(['day', 'month', 'quarter', 'year']).default('month'),
+    from: Period,
+    to: Period,
+  })
   .refine((q) => periodKind(q.from) === q.kind, {
     path: ['from'],
     message: 'must be a period of the chosen kind',
