@@ -69,13 +69,21 @@ function contextString(app: App, key: string, fallback: string): string {
   return value;
 }
 
+/**
+ * A URL the functions will read (COGNITO_DOMAIN, PUBLIC_BASE_URL): checked here as they check it,
+ * so a bare host name fails `cdk synth` instead of every function's start.
+ */
 function optionalContext(
   app: App,
   key: 'cognitoDomain' | 'publicBaseUrl',
 ): Partial<Record<typeof key, string>> {
   const value: unknown = app.node.tryGetContext(key);
   if (value === undefined) return {};
-  return { [key]: contextString(app, key, '') };
+  const text = contextString(app, key, '');
+  if (!URL.canParse(text) || new URL(text).protocol !== 'https:') {
+    throw new Error(`context ${key} must be a full https URL (https://…), not ${JSON.stringify(text)}`);
+  }
+  return { [key]: text };
 }
 
 /** An object from cdk.json, or the same as JSON text from the command line (`-c city='{…}'`). */

@@ -64,12 +64,20 @@ export class StatelessStack extends Stack {
     super(scope, id, props);
     const { settings } = props;
 
+    this.api = new apigw.HttpApi(this, 'Api', {
+      apiName: `sipas-${settings.stage}`,
+      description: `sipas ${settings.stage}: survey pages, ratings, results and the officials' API`,
+      // Created below, to give it throttling and access logs.
+      createDefaultStage: false,
+    });
     const sharedEnvironment: Record<string, string> = {
       ...props.citySettings,
       COGNITO_CLIENT_ID: props.userPoolClient.userPoolClientId,
     };
     if (props.cognitoDomain) sharedEnvironment.COGNITO_DOMAIN = props.cognitoDomain;
-    if (props.publicBaseUrl) sharedEnvironment.PUBLIC_BASE_URL = props.publicBaseUrl;
+    // Alert e-mails and digests have no request to take a host from: without a public URL of its
+    // own the stage's links point at the API ($default stage: its endpoint is its base URL).
+    sharedEnvironment.PUBLIC_BASE_URL = props.publicBaseUrl ?? this.api.apiEndpoint;
     const functions = {} as Record<FunctionName, SipasFunction>;
     for (const [name, spec] of Object.entries(FUNCTIONS) as [FunctionName, FunctionSpec][]) {
       functions[name] = new SipasFunction(this, pascal(name), {
@@ -85,12 +93,6 @@ export class StatelessStack extends Stack {
     }
     this.functions = functions;
 
-    this.api = new apigw.HttpApi(this, 'Api', {
-      apiName: `sipas-${settings.stage}`,
-      description: `sipas ${settings.stage}: survey pages, ratings, results and the officials' API`,
-      // Created below, to give it throttling and access logs.
-      createDefaultStage: false,
-    });
     const accessLogs = new logs.LogGroup(this, 'ApiAccessLogs', {
       retention: settings.logRetention,
       removalPolicy: settings.removalPolicy,
@@ -153,7 +155,7 @@ export class StatelessStack extends Stack {
 
     this.nightlyDeadLetterQueue = this.scheduleNightly(functions.nightly, settings);
     this.scheduleDigest(functions.digest);
-    this.addAlarms(props.operationsTopic, functions.nightly);
+    this.addAlarms(props.operationsTopic, functions.nightly, functions.digest);
 
     new CfnOutput(this, 'ApiUrl', { value: this.stage.url });
   }
@@ -202,6 +204,10 @@ export class StatelessStack extends Stack {
 
   /** The weekly digest: a missed one is not worth a queue, the next Monday's covers the week again. */
   private scheduleDigest(digest: SipasFunction): void {
+    // A digest run publishes scope by scope: a retry after a failure half-way would send the
+    // first scopes' digests again. A failed run is not retried (next week's replaces it); its
+    // alarm says it failed.
+    digest.function.configureAsyncInvoke({ retryAttempts: 0 });
     const role = new iam.Role(this, 'DigestSchedulerRole', {
       assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com'),
       description: `sipas ${this.stackName}: lets EventBridge Scheduler start the weekly digest`,
@@ -223,7 +229,7 @@ export class StatelessStack extends Stack {
     });
   }
 
-  private addAlarms(operationsTopic: ITopic, nightly: SipasFunction): void {
+  private addAlarms(operationsTopic: ITopic, nightly: SipasFunction, digest: SipasFunction): void {
     const notify = new SnsAction(operationsTopic);
     const period = Duration.minutes(5);
     const alarms: cloudwatch.Alarm[] = [];
@@ -256,6 +262,18 @@ export class StatelessStack extends Stack {
         .metricErrors({ period: Duration.hours(1), statistic: 'Sum' })
         .createAlarm(this, 'NightlyErrorsAlarm', {
           alarmDescription: 'The nightly aggregation failed (docs/operations.md)',
+          threshold: 1,
+          comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+          evaluationPeriods: 1,
+          treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+        }),
+    );
+
+    alarms.push(
+      digest.function
+        .metricErrors({ period: Duration.hours(1), statistic: 'Sum' })
+        .createAlarm(this, 'DigestErrorsAlarm', {
+          alarmDescription: 'The weekly digest failed; it is not retried (docs/operations.md)',
           threshold: 1,
           comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
           evaluationPeriods: 1,

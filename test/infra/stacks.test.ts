@@ -155,6 +155,10 @@ describe('functions', () => {
       // source maps are emitted but not enabled at run time: they double a cold start's load time
       expect(variables.NODE_OPTIONS, name).toBeUndefined();
       expect(variables.TABLE_NAME, name).toBeDefined();
+      // without a public URL of the stage's own, links in alerts and digests point at the API
+      expect(variables.PUBLIC_BASE_URL, name).toEqual({
+        'Fn::GetAtt': [logicalId(dev.stateless, dev.stateless.api), 'ApiEndpoint'],
+      });
       expect('QR_SECRET_ARN' in variables, name).toBe(spec.qrKeys === true);
       expect('ALERTS_TOPIC_ARN' in variables, name).toBe(
         spec.alerts === true || spec.alertSubscriptions === true,
@@ -291,6 +295,18 @@ describe('schedules', () => {
     });
   });
 
+  it('does not retry a failed digest, which would send its first scopes again, and raises an alarm', () => {
+    const digestId = logicalId(dev.stateless, dev.stateless.functions.digest.function);
+    dev.statelessTemplate.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
+      FunctionName: { Ref: digestId },
+      MaximumRetryAttempts: 0,
+    });
+    const alarm = Object.values(resourcesOf(dev.statelessTemplate, 'AWS::CloudWatch::Alarm')).find(
+      (candidate) => JSON.stringify(candidate.Properties!.Dimensions ?? '').includes(digestId),
+    );
+    expect(alarm?.Properties).toMatchObject({ MetricName: 'Errors', Threshold: 1 });
+  });
+
   it('runs the digest on Mondays at 07:00 Vietnam time', () => {
     dev.statelessTemplate.hasResourceProperties('AWS::Scheduler::Schedule', {
       ScheduleExpression: 'cron(0 7 ? * MON *)',
@@ -317,7 +333,7 @@ describe('alarms', () => {
 
   it('notifies the operations topic of every alarm and its recovery', () => {
     const topic = `ExportsOutputRef${logicalId(dev.stateful, dev.stateful.operationsTopic)}`;
-    expect(alarms(dev)).toHaveLength(4);
+    expect(alarms(dev)).toHaveLength(5);
     for (const alarm of alarms(dev)) {
       expect(JSON.stringify(alarm.AlarmActions)).toContain(topic);
       expect(JSON.stringify(alarm.OKActions)).toContain(topic);
@@ -609,6 +625,18 @@ describe('the app as a whole', () => {
       /context city must be an object/,
     );
     expect(() => buildApp(new App({ context: { city: { ALERT_TARGET: -1 } } }))).toThrow(/ALERT_TARGET/);
+  });
+
+  it('refuses a Cognito domain or public URL the functions could not read, at synth', async () => {
+    const { App } = await import('aws-cdk-lib');
+    const { buildApp } = await import('../../infra/stacks/build-app');
+    // every function but openapi would fail to start on these (loadConfig wants a full URL)
+    expect(() =>
+      buildApp(new App({ context: { cognitoDomain: 'sipas.auth.ap-southeast-1.amazoncognito.com' } })),
+    ).toThrow(/context cognitoDomain must be a full https URL/);
+    expect(() => buildApp(new App({ context: { publicBaseUrl: 'http://sipas.example.gov.vn' } }))).toThrow(
+      /context publicBaseUrl must be a full https URL/,
+    );
   });
 
   it('refuses a malformed stage name', async () => {
