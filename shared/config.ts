@@ -21,6 +21,9 @@ const EnvSchema = z.object({
   AWS_SESSION_TOKEN: z.optional(z.string().check(z.minLength(1))),
   /** local runtime and tests: a JSON file with the QR signing keys */
   QR_KEYS_FILE: z.optional(z.string().check(z.minLength(1))),
+  /** DynamoDB tries per request and the time each may take: set per function (dynamoBudget) */
+  DYNAMODB_ATTEMPTS: posInt(3),
+  DYNAMODB_TIMEOUT_MS: posInt(5_000),
   /** where QR codes point; without it, the API's own domain from the request */
   PUBLIC_BASE_URL: z.optional(z.url()),
   MIN_N: posInt(30),

@@ -28,7 +28,10 @@ export interface CoreDeps {
 }
 
 export function createCoreDeps(config: Config = loadConfig()): CoreDeps {
-  const db = createDb(config.TABLE_NAME);
+  const db = createDb(config.TABLE_NAME, undefined, {
+    attempts: config.DYNAMODB_ATTEMPTS,
+    requestTimeoutMs: config.DYNAMODB_TIMEOUT_MS,
+  });
   const hasQrKeys = config.QR_SECRET_ARN !== undefined || config.QR_KEYS_FILE !== undefined;
   return {
     config,

@@ -16,6 +16,7 @@ import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { METRICS_NAMESPACE, METRICS_SERVICE } from '../../shared/observability';
 import type { FunctionSpec } from '../../shared/routes';
+import { dynamoBudget } from '../../shared/store/dynamo';
 import { TABLE_DEFINITION } from '../../shared/store/table-definition';
 
 const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -60,6 +61,7 @@ export class SipasFunction extends Construct {
     });
     this.logGroup.grantWrite(this.role);
 
+    const budget = dynamoBudget(spec.timeoutSeconds);
     const environment: Record<string, string> = {
       ...props.sharedEnvironment,
       TABLE_NAME: props.table.tableName,
@@ -67,6 +69,9 @@ export class SipasFunction extends Construct {
       POWERTOOLS_SERVICE_NAME: METRICS_SERVICE,
       POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
       AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+      // DynamoDB's tries and timeouts end before the function's own limit (dynamoBudget)
+      DYNAMODB_ATTEMPTS: String(budget.attempts),
+      DYNAMODB_TIMEOUT_MS: String(budget.requestTimeoutMs),
     };
     if (spec.qrKeys) environment.QR_SECRET_ARN = required(props.qrSecret, id, 'qrSecret').secretArn;
     if (spec.alerts || spec.alertSubscriptions) {

@@ -26,7 +26,39 @@ export interface Db {
   tableName: string;
 }
 
-export function createDb(tableName: string, client?: DynamoDBClient): Db {
+/** How many tries a DynamoDB request gets, and how long each may take. */
+export interface DynamoBudget {
+  attempts: number;
+  requestTimeoutMs: number;
+}
+
+const CONNECT_TIMEOUT_MS = 1_000;
+/** the SDK's wait before a second try, at most (throttling's base delay) */
+const RETRY_DELAY_MS = 500;
+
+/**
+ * A request's tries, each with its connection and its answer, and the waits between them, must
+ * end a second before the function's own limit: then the function answers 503 with Retry-After
+ * itself, instead of Lambda stopping it and the gateway answering a bare 500. A 10-second function
+ * gets 2 tries of 3.25 s; the nightly job (15 minutes) gets 3 of 5 s.
+ */
+export function dynamoBudget(functionTimeoutSeconds: number): DynamoBudget {
+  const attempts = functionTimeoutSeconds >= 60 ? 3 : 2;
+  const spareMs = functionTimeoutSeconds * 1_000 - 1_000 - (attempts - 1) * RETRY_DELAY_MS;
+  const requestTimeoutMs = Math.min(5_000, Math.floor(spareMs / attempts) - CONNECT_TIMEOUT_MS);
+  return { attempts, requestTimeoutMs };
+}
+
+/** The longest a request can take under a budget: every try timing out, with the waits between. */
+export function worstCaseMs({ attempts, requestTimeoutMs }: DynamoBudget): number {
+  return attempts * (CONNECT_TIMEOUT_MS + requestTimeoutMs) + (attempts - 1) * RETRY_DELAY_MS;
+}
+
+export function createDb(
+  tableName: string,
+  client?: DynamoDBClient,
+  budget: DynamoBudget = { attempts: 3, requestTimeoutMs: 5_000 },
+): Db {
   // The endpoint comes from the SDK's own AWS_ENDPOINT_URL_DYNAMODB in the local runtime; the
   // SDK retries throttling itself, and a few attempts keep a dead endpoint from hanging a request.
   // The SDK's default handler has no timeouts: an endpoint that accepts the connection and never
@@ -36,8 +68,12 @@ export function createDb(tableName: string, client?: DynamoDBClient): Db {
   const base =
     client ??
     new DynamoDBClient({
-      maxAttempts: 3,
-      requestHandler: { connectionTimeout: 1_000, requestTimeout: 5_000, throwOnRequestTimeout: true },
+      maxAttempts: budget.attempts,
+      requestHandler: {
+        connectionTimeout: CONNECT_TIMEOUT_MS,
+        requestTimeout: budget.requestTimeoutMs,
+        throwOnRequestTimeout: true,
+      },
     });
   return { client: base, tableName };
 }

@@ -5,6 +5,7 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { QrKeysSchema } from '../../shared/qr/codes';
 import { FUNCTIONS, type FunctionName, type FunctionSpec, ROUTES } from '../../shared/routes';
+import { dynamoBudget, worstCaseMs } from '../../shared/store/dynamo';
 import { asArray, logicalId, type Resource, resourcesOf, type Synthesized, synthesize } from './synth';
 
 const SPECS = Object.entries(FUNCTIONS) as [FunctionName, FunctionSpec][];
@@ -155,6 +156,13 @@ describe('functions', () => {
       // source maps are emitted but not enabled at run time: they double a cold start's load time
       expect(variables.NODE_OPTIONS, name).toBeUndefined();
       expect(variables.TABLE_NAME, name).toBeDefined();
+      // DynamoDB's tries end before the function's limit: a 503 from the function, not a bare 500
+      const budget = dynamoBudget(spec.timeoutSeconds);
+      expect([variables.DYNAMODB_ATTEMPTS, variables.DYNAMODB_TIMEOUT_MS], name).toEqual([
+        String(budget.attempts),
+        String(budget.requestTimeoutMs),
+      ]);
+      expect(worstCaseMs(budget), name).toBeLessThanOrEqual((spec.timeoutSeconds - 1) * 1_000);
       // without a public URL of the stage's own, links in alerts and digests point at the API
       expect(variables.PUBLIC_BASE_URL, name).toEqual({
         'Fn::GetAtt': [logicalId(dev.stateless, dev.stateless.api), 'ApiEndpoint'],

@@ -9,7 +9,8 @@ import { ServiceUnavailableError } from '../../shared/errors';
 import { newUlid } from '../../shared/ids';
 import { instruments } from '../../shared/methodology/instruments';
 import { signCode } from '../../shared/qr/codes';
-import { createDb } from '../../shared/store/dynamo';
+import { FUNCTIONS } from '../../shared/routes';
+import { createDb, dynamoBudget } from '../../shared/store/dynamo';
 import { RatingsRepository } from '../../shared/store/ratings-repo';
 import { UnitsRepository } from '../../shared/store/units-repo';
 import { importRatings } from '../../shared/use-cases/ratings';
@@ -171,9 +172,14 @@ describe('faults: DynamoDB goes away mid-load and comes back', () => {
     const previous = process.env.AWS_ENDPOINT_URL_DYNAMODB;
     process.env.AWS_ENDPOINT_URL_DYNAMODB = `http://127.0.0.1:${port}`;
     try {
-      // createDb reads the endpoint from the environment, as the handlers do
-      const units = new UnitsRepository(createDb('sipas-black-hole'));
+      // createDb reads the endpoint from the environment, as the handlers do, and the tries and
+      // timeouts the stack gives the citizen's submit function (10 s): it must answer 503 itself
+      // before Lambda stops it, or the gateway answers a bare 500
+      const limitSeconds = FUNCTIONS.submitRating.timeoutSeconds;
+      const units = new UnitsRepository(createDb('sipas-black-hole', undefined, dynamoBudget(limitSeconds)));
+      const started = Date.now();
       await expect(units.get('anything')).rejects.toBeInstanceOf(ServiceUnavailableError);
+      expect(Date.now() - started).toBeLessThan(limitSeconds * 1_000);
     } finally {
       process.env.AWS_ENDPOINT_URL_DYNAMODB = previous;
       for (const socket of sockets) socket.destroy();
