@@ -19,6 +19,10 @@ export function stageSettings(stage: string): StageSettings {
       `stage "${stage}" must be lowercase letters, digits and dashes (at most 20), e.g. -c stage=prod`,
     );
   }
+  // The test suite's own name: functions of a stage called so would emit no metrics
+  // (metricsEnabled in shared/observability.ts), and the no-ratings alarm would never clear.
+  if (stage === 'test')
+    throw new Error('stage "test" is the test suite\'s; name the stage otherwise, e.g. staging');
   // `dev` and personal stacks such as `dev-lan` are disposable; every other stage keeps its data.
   const disposable = stage === 'dev' || stage.startsWith('dev-');
   return {

@@ -650,6 +650,7 @@ describe('the app as a whole', () => {
   it('refuses a malformed stage name', async () => {
     const { stageSettings } = await import('../../infra/stacks/stage');
     expect(() => stageSettings('Prod!')).toThrow(/stage "Prod!"/);
+    expect(() => stageSettings('test')).toThrow(/stage "test" is the test suite's/);
     expect(stageSettings('dev-lan').disposable).toBe(true);
     expect(stageSettings('staging').disposable).toBe(false);
   });
