@@ -34,7 +34,9 @@ export function subscriptionView(subscription: Subscription) {
 /**
  * Subscribes an endpoint to the alerts of a unit's subtree. SNS first, then the record: if the
  * record's write fails, the client's retry makes the same Subscribe, which SNS answers with the
- * same subscription rather than a second one.
+ * same subscription rather than a second one. The same subscription asked for again (a retry
+ * whose answer was lost, a form sent twice) gets the record it already has, not a second record
+ * of the one SNS subscription.
  */
 export async function subscribe(input: SubscriptionInput, principal: Principal, deps: SubscriptionDeps) {
   const unit = await unitInScope(input.unitId, principal, deps.units);
@@ -43,6 +45,9 @@ export async function subscribe(input: SubscriptionInput, principal: Principal, 
     input.endpoint,
     filterPolicyOf(unit.path, input.minSeverity),
   );
+  const mine = await deps.subscriptions.ofOwner(principal.subject);
+  const existing = mine.find((subscription) => subscription.subscriptionArn === subscriptionArn);
+  if (existing) return subscriptionView(existing);
   const subscription: Subscription = {
     id: deps.newId(),
     owner: principal.subject,
@@ -67,13 +72,20 @@ export async function listSubscriptions(principal: Principal, deps: Subscription
   return found.map(subscriptionView);
 }
 
-/** Unsubscribes at SNS, then deletes the record, so a failure in between leaves a record to retry with. */
+/**
+ * Unsubscribes at SNS, then deletes the record, so a failure in between leaves a record to retry
+ * with. Two officials who subscribed the same endpoint to the same area with the same minimum
+ * share one SNS subscription: it is kept while another record still stands for it.
+ */
 export async function unsubscribe(id: string, principal: Principal, deps: SubscriptionDeps): Promise<void> {
   const subscription = await deps.subscriptions.get(id);
   if (!subscription) throw new NotFoundError(`no subscription ${id}`);
   if (principal.role !== 'admin' && subscription.owner !== principal.subject) {
     throw new ForbiddenError('this subscription belongs to someone else');
   }
-  await deps.topic.unsubscribe(subscription.subscriptionArn);
+  const sharing = (await deps.subscriptions.under(subscription.unitPath)).some(
+    (other) => other.id !== id && other.subscriptionArn === subscription.subscriptionArn,
+  );
+  if (!sharing) await deps.topic.unsubscribe(subscription.subscriptionArn);
   await deps.subscriptions.delete(id);
 }

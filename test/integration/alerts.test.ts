@@ -1,7 +1,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CreateTopicCommand, SNSClient } from '@aws-sdk/client-sns';
+import { CreateTopicCommand, ListSubscriptionsByTopicCommand, SNSClient } from '@aws-sdk/client-sns';
 import {
   CreateQueueCommand,
   DeleteMessageCommand,
@@ -292,6 +292,32 @@ describe('alerts through subscriptions on the local runtime', () => {
     expect(
       (await call(runtime, 'DELETE', `/v1/subscriptions/${mine!.id}`, { token: badinhOfficial })).status,
     ).toBe(404);
+  });
+
+  it('keeps one record of a subscription asked for twice, and the SNS one while another record stands for it', async () => {
+    const queue = await createQueue('shared');
+    const body = { protocol: 'sqs', endpoint: queue.arn, unitId: 'kim-ma', minSeverity: 'info' };
+    const first = await call(runtime, 'POST', '/v1/subscriptions', { token: badinhOfficial, body });
+    const again = await call(runtime, 'POST', '/v1/subscriptions', { token: badinhOfficial, body });
+    expect(again.body.id).toBe(first.body.id);
+    const ofQueue = async () =>
+      (
+        await new SNSClient({}).send(new ListSubscriptionsByTopicCommand({ TopicArn: runtime.topicArn }))
+      ).Subscriptions!.filter((subscription) => subscription.Endpoint === queue.arn);
+    expect(await ofQueue()).toHaveLength(1);
+
+    // an administrator subscribes the same queue to the same area: SNS has one subscription for both
+    const admins = await call(runtime, 'POST', '/v1/subscriptions', { token: admin, body });
+    expect(admins.body.id).not.toBe(first.body.id);
+    expect(await ofQueue()).toHaveLength(1);
+    expect(
+      (await call(runtime, 'DELETE', `/v1/subscriptions/${first.body.id}`, { token: badinhOfficial })).status,
+    ).toBe(204);
+    expect(await ofQueue()).toHaveLength(1);
+    expect(
+      (await call(runtime, 'DELETE', `/v1/subscriptions/${admins.body.id}`, { token: admin })).status,
+    ).toBe(204);
+    expect(await ofQueue()).toHaveLength(0);
   });
 });
 
