@@ -1,5 +1,5 @@
 import type { SNSClient } from '@aws-sdk/client-sns';
-import { ValidationError } from '../errors';
+import { ConflictError, type DomainError, ValidationError } from '../errors';
 
 /** What a message on the alerts topic carries for subscriptions' filter policies to route on. */
 export interface TopicAttributes {
@@ -23,7 +23,29 @@ export interface TopicMessage {
 }
 
 /** How SNS's Query protocol names an invalid parameter, by SDK version. */
-const REFUSED_ENDPOINT = new Set(['InvalidParameterException', 'InvalidParameter']);
+const INVALID_PARAMETER = new Set(['InvalidParameterException', 'InvalidParameter']);
+
+/**
+ * What the caller did wrong, when SNS refuses a Subscribe for a reason of the caller's: an
+ * endpoint our checks let through (a queue SNS cannot reach, say) is a 400 naming the field, and
+ * an endpoint already subscribed with another area or minimum is a 409 (SNS keeps one
+ * subscription per endpoint and topic). SNS's own words are not passed on: they can tell that
+ * someone else subscribed the endpoint. Anything else (a wrong topic ARN) stays a 500.
+ */
+function refusedSubscription(error: unknown): DomainError | undefined {
+  if (!(error instanceof Error) || !INVALID_PARAMETER.has(error.name)) return undefined;
+  if (/already exists with different attributes/i.test(error.message)) {
+    return new ConflictError(
+      'this endpoint already receives alerts with another area or minimum severity, and it can have one subscription only: delete that one first, or use another endpoint',
+    );
+  }
+  if (/endpoint/i.test(error.message)) {
+    return new ValidationError('the endpoint was refused', [
+      { field: 'endpoint', message: 'SNS does not accept this endpoint' },
+    ]);
+  }
+  return undefined;
+}
 
 /** The alerts topic, as the use cases see it. */
 /** SNS takes at most this many messages in one PublishBatch. */
@@ -121,14 +143,7 @@ export function snsAlertsTopic(topicArn: string | undefined, client?: SNSClient)
           }),
         )
         .catch((error: unknown) => {
-          // SNS has the last word on an endpoint our checks let through (a queue it cannot reach,
-          // say): that is the caller's input, a 400 naming the field, not a 500.
-          if (error instanceof Error && REFUSED_ENDPOINT.has(error.name)) {
-            throw new ValidationError('SNS refused the endpoint', [
-              { field: 'endpoint', message: error.message },
-            ]);
-          }
-          throw error;
+          throw refusedSubscription(error) ?? error;
         });
       if (!SubscriptionArn) throw new Error('SNS returned no subscription ARN');
       return SubscriptionArn;

@@ -126,15 +126,16 @@ describe('the outbox with a batch that partly fails', () => {
     expect(await deps.alerting.alerts.pending()).toEqual([]);
   });
 
-  it('answers an endpoint SNS refuses with a 400 naming the field, not a 500', async () => {
-    // SNS's own answer to an endpoint it will not take, in its Query protocol, from 127.0.0.1
+  it('answers a Subscribe SNS refuses for the caller’s reasons with 400 or 409, and its own with 500', async () => {
+    // SNS's own answers in its Query protocol, from 127.0.0.1: the message is the next one asked for
+    let message = '';
     const refusing = createServer((request, response) => {
       request.resume();
       request.on('end', () => {
         response.writeHead(400, { 'content-type': 'text/xml' });
         response.end(
           '<ErrorResponse xmlns="http://sns.amazonaws.com/doc/2010-03-31/"><Error><Type>Sender</Type>' +
-            '<Code>InvalidParameter</Code><Message>Invalid parameter: Endpoint</Message></Error>' +
+            `<Code>InvalidParameter</Code><Message>${message}</Message></Error>` +
             '<RequestId>r-1</RequestId></ErrorResponse>',
         );
       });
@@ -144,13 +145,25 @@ describe('the outbox with a batch that partly fails', () => {
       const { port } = refusing.address() as AddressInfo;
       const client = new SNSClient({ endpoint: `http://127.0.0.1:${port}`, maxAttempts: 1 });
       const topic = snsAlertsTopic('arn:aws:sns:ap-southeast-1:000000000000:alerts', client);
-      const error = await topic
-        .subscribe('sqs', 'arn:aws:sqs:ap-southeast-1:000000000000:gone', filterPolicyOf('/hn/', 'info'))
-        .catch((e: unknown) => e);
-      expect(toHttpError(error)).toMatchObject({
+      const answer = async (snsSays: string) => {
+        message = snsSays;
+        const error = await topic
+          .subscribe('sqs', 'arn:aws:sqs:ap-southeast-1:000000000000:q', filterPolicyOf('/hn/', 'info'))
+          .catch((e: unknown) => e);
+        return toHttpError(error);
+      };
+      expect(await answer('Invalid parameter: Endpoint')).toMatchObject({
         status: 400,
-        details: [{ field: 'endpoint', message: 'Invalid parameter: Endpoint' }],
+        details: [{ field: 'endpoint', message: 'SNS does not accept this endpoint' }],
       });
+      // one subscription per endpoint and topic: the same queue for another area is a conflict
+      const conflict = await answer(
+        'Invalid parameter: Attributes Reason: Subscription already exists with different attributes',
+      );
+      expect(conflict).toMatchObject({ status: 409 });
+      expect(conflict.message).not.toContain('Reason');
+      // a wrong topic is the deployment's fault, not the caller's
+      expect(await answer('Invalid parameter: TopicArn')).toMatchObject({ status: 500 });
     } finally {
       refusing.close();
     }
