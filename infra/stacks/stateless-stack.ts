@@ -47,7 +47,7 @@ export interface StatelessStackProps extends StackProps {
   throttle: ApiThrottle;
   /** the Cognito hosted UI, when the stage has one (the dashboard's sign-in) */
   cognitoDomain?: string;
-  /** where QR codes and alert links point; the API's own URL when unset */
+  /** where QR codes and alert links point; unset, QR codes use the request's host and alert links the API's URL */
   publicBaseUrl?: string;
   /** the city's settings as environment variables, checked (citySettingsEnvironment in shared/config.ts) */
   citySettings?: Record<string, string>;
@@ -75,9 +75,11 @@ export class StatelessStack extends Stack {
       COGNITO_CLIENT_ID: props.userPoolClient.userPoolClientId,
     };
     if (props.cognitoDomain) sharedEnvironment.COGNITO_DOMAIN = props.cognitoDomain;
-    // Alert e-mails and digests have no request to take a host from: without a public URL of its
-    // own the stage's links point at the API ($default stage: its endpoint is its base URL).
-    sharedEnvironment.PUBLIC_BASE_URL = props.publicBaseUrl ?? this.api.apiEndpoint;
+    // QR codes take the host of the request that prints them when no public URL is set; alert
+    // e-mails and digests have no request, so their links fall back to the API's endpoint
+    // ($default stage: the endpoint is its base URL).
+    if (props.publicBaseUrl) sharedEnvironment.PUBLIC_BASE_URL = props.publicBaseUrl;
+    sharedEnvironment.DASHBOARD_BASE_URL = props.publicBaseUrl ?? this.api.apiEndpoint;
     const functions = {} as Record<FunctionName, SipasFunction>;
     for (const [name, spec] of Object.entries(FUNCTIONS) as [FunctionName, FunctionSpec][]) {
       functions[name] = new SipasFunction(this, pascal(name), {

@@ -33,25 +33,32 @@ export interface DynamoBudget {
 }
 
 const CONNECT_TIMEOUT_MS = 1_000;
-/** the SDK's wait before a second try, at most (throttling's base delay) */
-const RETRY_DELAY_MS = 500;
+/**
+ * The SDK's longest wait before the first retry: throttling's backoff base in the SDK this
+ * repository installs (@smithy/core's retries-2026: a random share of 1 s × 2^retry; older ones,
+ * such as Lambda's own, 500 ms). Each retry after doubles it. DynamoDB sends no Retry-After.
+ */
+const RETRY_DELAY_MS = 1_000;
+/** The waits between `attempts` tries, at most: 1 s, then 2 s, ... */
+const waitsMs = (attempts: number) => RETRY_DELAY_MS * (2 ** (attempts - 1) - 1);
+/** Below this, a try is too short for a large Query page or batch even when nothing is wrong. */
+const MIN_REQUEST_TIMEOUT_MS = 3_000;
+const MAX_REQUEST_TIMEOUT_MS = 5_000;
 
 /**
  * A request's tries, each with its connection and its answer, and the waits between them, must
  * end a second before the function's own limit: then the function answers 503 with Retry-After
- * itself, instead of Lambda stopping it and the gateway answering a bare 500. A 10-second function
- * gets 2 tries of 3.25 s; the nightly job (15 minutes) gets 3 of 5 s.
+ * itself, instead of Lambda stopping it and the gateway answering a bare 500. Three tries where
+ * they fit with at least 3 s each, else two: a 10-second function gets 2 tries of 3 s, a
+ * 29-second one 3 of 5 s.
  */
 export function dynamoBudget(functionTimeoutSeconds: number): DynamoBudget {
-  const attempts = functionTimeoutSeconds >= 60 ? 3 : 2;
-  const spareMs = functionTimeoutSeconds * 1_000 - 1_000 - (attempts - 1) * RETRY_DELAY_MS;
-  const requestTimeoutMs = Math.min(5_000, Math.floor(spareMs / attempts) - CONNECT_TIMEOUT_MS);
-  return { attempts, requestTimeoutMs };
-}
-
-/** The longest a request can take under a budget: every try timing out, with the waits between. */
-export function worstCaseMs({ attempts, requestTimeoutMs }: DynamoBudget): number {
-  return attempts * (CONNECT_TIMEOUT_MS + requestTimeoutMs) + (attempts - 1) * RETRY_DELAY_MS;
+  const timeoutFor = (attempts: number) => {
+    const spareMs = functionTimeoutSeconds * 1_000 - 1_000 - waitsMs(attempts);
+    return Math.min(MAX_REQUEST_TIMEOUT_MS, Math.floor(spareMs / attempts) - CONNECT_TIMEOUT_MS);
+  };
+  const attempts = timeoutFor(3) >= MIN_REQUEST_TIMEOUT_MS ? 3 : 2;
+  return { attempts, requestTimeoutMs: timeoutFor(attempts) };
 }
 
 export function createDb(
