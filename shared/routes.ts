@@ -180,8 +180,16 @@ export interface RouteSpec {
   body?: z.core.$ZodType;
   /** the media types the route accepts, when it takes a body */
   accepts?: string[];
-  /** the success response: a JSON schema, or the media type of what it returns */
-  response: { status: number; schema?: z.core.$ZodType; mediaType?: string };
+  /**
+   * the success response: a JSON schema, or the media type of what it returns; `also`, the other
+   * successes the route answers with (the same body, or a redirect for 3xx)
+   */
+  response: {
+    status: number;
+    schema?: z.core.$ZodType;
+    mediaType?: string;
+    also?: { status: number; description: string }[];
+  };
 }
 
 export const ROUTES: readonly RouteSpec[] = [
@@ -209,7 +217,14 @@ export const ROUTES: readonly RouteSpec[] = [
     summary: 'Submit a rating (JSON, or the no-JavaScript form, which gets a 303 to the thank-you page)',
     body: api.RatingSubmission,
     accepts: ['application/json', 'application/x-www-form-urlencoded'],
-    response: { status: 201, schema: api.RatingCreated },
+    response: {
+      status: 201,
+      schema: api.RatingCreated,
+      also: [
+        { status: 200, description: 'The same submissionId again: the rating stored the first time' },
+        { status: 303, description: 'The no-JavaScript form: to the thank-you page' },
+      ],
+    },
   },
   {
     method: 'POST',
@@ -246,7 +261,11 @@ export const ROUTES: readonly RouteSpec[] = [
     summary: 'Create or update a unit (a new parentId moves it with its subtree)',
     body: api.UnitInput,
     accepts: ['application/json'],
-    response: { status: 200, schema: api.UnitOutput },
+    response: {
+      status: 200,
+      schema: api.UnitOutput,
+      also: [{ status: 201, description: 'Created' }],
+    },
   },
   {
     method: 'POST',

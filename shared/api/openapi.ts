@@ -38,6 +38,7 @@ const ERRORS: Record<string, string> = {
   '403': 'Outside your area',
   '404': 'Not found',
   '409': 'Conflict (a dossier already rated)',
+  '410': 'Gone (a QR code whose key version was retired)',
   '413': 'Body too large',
   '415': 'Unsupported content type',
   '429': 'Rate limited',
@@ -61,6 +62,14 @@ export function buildOpenApi(routes: readonly RouteSpec[] = ROUTES): Json {
       parameters: parametersOf(route),
       responses: {
         [String(route.response.status)]: success,
+        ...Object.fromEntries(
+          (route.response.also ?? []).map(({ status, description }) => [
+            String(status),
+            status >= 300 && status < 400
+              ? { description, headers: { Location: { schema: { type: 'string' } } } }
+              : { ...success, description },
+          ]),
+        ),
         ...Object.fromEntries(
           Object.entries(ERRORS).map(([status, description]) => [
             status,

@@ -33,4 +33,13 @@ describe('the OpenAPI document', () => {
       );
     }
   });
+
+  it('lists every success a route answers with, and the gone QR code', () => {
+    const ratings = document.paths['/v1/ratings']!.post.responses;
+    expect(Object.keys(ratings)).toEqual(expect.arrayContaining(['200', '201', '303', '410', '429']));
+    expect(ratings['200'].content).toEqual(ratings['201'].content);
+    expect(ratings['303'].headers).toHaveProperty('Location');
+    const unit = document.paths['/v1/units/{unitId}']!.put.responses;
+    expect(unit['201'].content).toEqual(unit['200'].content);
+  });
 });
