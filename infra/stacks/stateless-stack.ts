@@ -259,28 +259,24 @@ export class StatelessStack extends Stack {
       }),
     );
 
+    // A scheduled run that ends in an error, within the hour.
+    const failedRun = (fn: SipasFunction, id: string, alarmDescription: string) =>
+      fn.function.metricErrors({ period: Duration.hours(1), statistic: 'Sum' }).createAlarm(this, id, {
+        alarmDescription,
+        threshold: 1,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        evaluationPeriods: 1,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      });
     alarms.push(
-      nightly.function
-        .metricErrors({ period: Duration.hours(1), statistic: 'Sum' })
-        .createAlarm(this, 'NightlyErrorsAlarm', {
-          alarmDescription: 'The nightly aggregation failed (docs/operations.md)',
-          threshold: 1,
-          comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-          evaluationPeriods: 1,
-          treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-        }),
+      failedRun(nightly, 'NightlyErrorsAlarm', 'The nightly aggregation failed (docs/operations.md)'),
     );
-
     alarms.push(
-      digest.function
-        .metricErrors({ period: Duration.hours(1), statistic: 'Sum' })
-        .createAlarm(this, 'DigestErrorsAlarm', {
-          alarmDescription: 'The weekly digest failed; it is not retried (docs/operations.md)',
-          threshold: 1,
-          comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-          evaluationPeriods: 1,
-          treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-        }),
+      failedRun(
+        digest,
+        'DigestErrorsAlarm',
+        'The weekly digest failed; it is not retried (docs/operations.md)',
+      ),
     );
 
     alarms.push(
