@@ -122,7 +122,13 @@ export const FUNCTIONS = {
     description: 'Officials: subscriptions to the alerts of a subtree',
     memoryMb: 256,
     timeoutSeconds: 10,
-    table: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:DeleteItem'],
+    table: [
+      'dynamodb:GetItem',
+      'dynamodb:PutItem',
+      'dynamodb:UpdateItem',
+      'dynamodb:Query',
+      'dynamodb:DeleteItem',
+    ],
     alertSubscriptions: true,
   },
   digest: {

@@ -25,6 +25,7 @@
  * |24 | get / delete a subscription               | GetItem   | PK=SUB#<id>, SK=SUB                                     |
  * |25 | an official's own subscriptions           | Query GSI2| GSI2PK=SUBS#<subject>                                   |
  * |26 | every subscription, by unit path          | Query GSI1| GSI1PK=SUBS, GSI1SK=<unitPath><id>                      |
+ * |27 | the records holding one SNS subscription  | UpdateItem| PK=SUBARN#<sha256 of the ARN>, SK=SUBARN, ADD/DELETE holders |
  *
  * A rating is keyed by what makes it unique (its dossier if it has one, else its submission id)
  * so that one conditional PutItem both stores it and refuses a repeat: no transaction, no second
@@ -88,6 +89,8 @@ export const keys = {
   alertsUnacked: 'ALERTS#UNACKED',
   alertsOfMonth: (month: string) => `ALERTS#${month}`,
   subscription: (id: string) => ({ PK: `SUB#${id}`, SK: 'SUB' }),
+  /** who holds one SNS subscription; its ARN hashed, so the key stays short and opaque */
+  snsSubscription: (arnHash: string) => ({ PK: `SUBARN#${arnHash}`, SK: 'SUBARN' }),
   subscriptionsOf: (subject: string) => `SUBS#${subject}`,
   allSubscriptions: 'SUBS',
 } as const;

@@ -1,6 +1,17 @@
+import { createHash } from 'node:crypto';
 import * as z from 'zod';
 import { parseInternal } from '../errors';
-import { type Db, deleteItem, getItem, type Item, putItem, queryAll, withAvailability } from './dynamo';
+import {
+  type Db,
+  deleteItem,
+  getItem,
+  type Item,
+  isConditionFailed,
+  putItem,
+  queryAll,
+  updateItem,
+  withAvailability,
+} from './dynamo';
 import { keys } from './keys';
 
 const SubscriptionItem = z.object({
@@ -22,30 +33,100 @@ function toSubscription(item: Item): Subscription {
   return parseInternal(SubscriptionItem, item, 'a stored subscription');
 }
 
+function arnHash(arn: string): string {
+  return createHash('sha256').update(arn).digest('base64url').slice(0, 32);
+}
+
+/**
+ * A record's id, the same whenever one official asks for one SNS subscription: a request sent
+ * twice, even at the same moment, makes one record. 26 symbols of Crockford's base32, like the
+ * random ids of earlier records.
+ */
+export function subscriptionIdOf(owner: string, arn: string): string {
+  const digest = createHash('sha256').update(`${owner}\n${arn}`).digest();
+  let bits = 0n;
+  for (const byte of digest.subarray(0, 17)) bits = (bits << 8n) | BigInt(byte);
+  let id = '';
+  for (let i = 0; i < 26; i++) {
+    id = CROCKFORD[Number(bits & 31n)] + id;
+    bits >>= 5n;
+  }
+  return id;
+}
+
+const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
+
 /** The records of SNS subscriptions: listing and removing read these, never the topic. */
 export class SubscriptionsRepository {
   constructor(private readonly db: Db) {}
 
   put(subscription: Subscription): Promise<void> {
     return withAvailability(async () => {
-      await putItem(this.db, {
-        Item: {
-          ...keys.subscription(subscription.id),
-          GSI1PK: keys.allSubscriptions,
-          GSI1SK: `${subscription.unitPath}${subscription.id}`,
-          GSI2PK: keys.subscriptionsOf(subscription.owner),
-          GSI2SK: `${subscription.createdAt}#${subscription.id}`,
-          type: 'subscription',
-          ...subscription,
-        },
-      });
+      await putItem(this.db, { Item: this.item(subscription) });
+    });
+  }
+
+  private item(subscription: Subscription): Item {
+    return {
+      ...keys.subscription(subscription.id),
+      GSI1PK: keys.allSubscriptions,
+      GSI1SK: `${subscription.unitPath}${subscription.id}`,
+      GSI2PK: keys.subscriptionsOf(subscription.owner),
+      GSI2SK: `${subscription.createdAt}#${subscription.id}`,
+      type: 'subscription',
+      ...subscription,
+    };
+  }
+
+  /** Stores a new record; false if one with this id is there already. */
+  create(subscription: Subscription): Promise<boolean> {
+    return withAvailability(async () => {
+      try {
+        await putItem(this.db, {
+          Item: this.item(subscription),
+          ConditionExpression: 'attribute_not_exists(PK)',
+        });
+        return true;
+      } catch (error) {
+        if (isConditionFailed(error)) return false;
+        throw error;
+      }
     });
   }
 
   get(id: string): Promise<Subscription | undefined> {
     return withAvailability(async () => {
-      const item = await getItem(this.db, { Key: keys.subscription(id) });
+      const item = await getItem(this.db, { Key: keys.subscription(id), ConsistentRead: true });
       return item ? toSubscription(item) : undefined;
+    });
+  }
+
+  /**
+   * Records that the record `id` holds the SNS subscription `arn`. Several records can hold one:
+   * SNS answers the same subscription for the same endpoint and filter, whoever asks.
+   */
+  hold(arn: string, id: string): Promise<void> {
+    return withAvailability(async () => {
+      await updateItem(this.db, {
+        Key: keys.snsSubscription(arnHash(arn)),
+        UpdateExpression: 'ADD holders :id SET #type = :type',
+        ExpressionAttributeNames: { '#type': 'type' },
+        ExpressionAttributeValues: { ':id': new Set([id]), ':type': 'sns-subscription' },
+      });
+    });
+  }
+
+  /** Lets go of the SNS subscription `arn` for the record `id`; how many records still hold it. */
+  release(arn: string, id: string): Promise<number> {
+    return withAvailability(async () => {
+      const updated = await updateItem(this.db, {
+        Key: keys.snsSubscription(arnHash(arn)),
+        UpdateExpression: 'DELETE holders :id',
+        ExpressionAttributeValues: { ':id': new Set([id]) },
+        ReturnValues: 'ALL_NEW',
+      });
+      const holders = updated?.holders;
+      return holders instanceof Set ? holders.size : 0;
     });
   }
 

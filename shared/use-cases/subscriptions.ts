@@ -2,7 +2,11 @@ import { SEVERITY_LEVEL } from '../alerts/rules';
 import type { SubscriptionInput } from '../api/schemas';
 import { type Principal, unitInScope } from '../auth/principal';
 import { ForbiddenError, NotFoundError } from '../errors';
-import type { Subscription, SubscriptionsRepository } from '../store/subscriptions-repo';
+import {
+  type Subscription,
+  type SubscriptionsRepository,
+  subscriptionIdOf,
+} from '../store/subscriptions-repo';
 import type { UnitsRepository } from '../store/units-repo';
 import type { AlertsTopic } from './alerts-topic';
 
@@ -11,7 +15,6 @@ export interface SubscriptionDeps {
   subscriptions: SubscriptionsRepository;
   topic: AlertsTopic;
   clock: () => Date;
-  newId: () => string;
 }
 
 /**
@@ -34,9 +37,10 @@ export function subscriptionView(subscription: Subscription) {
 /**
  * Subscribes an endpoint to the alerts of a unit's subtree. SNS first, then the record: if the
  * record's write fails, the client's retry makes the same Subscribe, which SNS answers with the
- * same subscription rather than a second one. The same subscription asked for again (a retry
- * whose answer was lost, a form sent twice) gets the record it already has, not a second record
- * of the one SNS subscription.
+ * same subscription rather than a second one. The record's id comes from the official and that
+ * subscription, so the same request again, even at the same moment, gets the one record. The
+ * records holding each SNS subscription are counted (hold), so that removing one of two
+ * officials' records of a shared subscription leaves it to the other.
  */
 export async function subscribe(input: SubscriptionInput, principal: Principal, deps: SubscriptionDeps) {
   const unit = await unitInScope(input.unitId, principal, deps.units);
@@ -45,11 +49,8 @@ export async function subscribe(input: SubscriptionInput, principal: Principal, 
     input.endpoint,
     filterPolicyOf(unit.path, input.minSeverity),
   );
-  const mine = await deps.subscriptions.ofOwner(principal.subject);
-  const existing = mine.find((subscription) => subscription.subscriptionArn === subscriptionArn);
-  if (existing) return subscriptionView(existing);
   const subscription: Subscription = {
-    id: deps.newId(),
+    id: subscriptionIdOf(principal.subject, subscriptionArn),
     owner: principal.subject,
     unitId: unit.id,
     unitPath: unit.path,
@@ -59,8 +60,12 @@ export async function subscribe(input: SubscriptionInput, principal: Principal, 
     subscriptionArn,
     createdAt: deps.clock().toISOString(),
   };
-  await deps.subscriptions.put(subscription);
-  return subscriptionView(subscription);
+  const stored = (await deps.subscriptions.create(subscription))
+    ? subscription
+    : ((await deps.subscriptions.get(subscription.id)) ?? subscription);
+  // After the record, so no holder is counted without one; holding twice is holding once.
+  await deps.subscriptions.hold(subscriptionArn, stored.id);
+  return subscriptionView(stored);
 }
 
 /** An official's own subscriptions; an administrator's view is every subscription. */
@@ -83,9 +88,8 @@ export async function unsubscribe(id: string, principal: Principal, deps: Subscr
   if (principal.role !== 'admin' && subscription.owner !== principal.subject) {
     throw new ForbiddenError('this subscription belongs to someone else');
   }
-  const sharing = (await deps.subscriptions.under(subscription.unitPath)).some(
-    (other) => other.id !== id && other.subscriptionArn === subscription.subscriptionArn,
-  );
-  if (!sharing) await deps.topic.unsubscribe(subscription.subscriptionArn);
+  // Let go first: a failure after it leaves the record, and the retry lets go again (a no-op).
+  const stillHeld = await deps.subscriptions.release(subscription.subscriptionArn, id);
+  if (stillHeld === 0) await deps.topic.unsubscribe(subscription.subscriptionArn);
   await deps.subscriptions.delete(id);
 }

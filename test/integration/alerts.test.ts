@@ -297,26 +297,42 @@ describe('alerts through subscriptions on the local runtime', () => {
   it('keeps one record of a subscription asked for twice, and the SNS one while another record stands for it', async () => {
     const queue = await createQueue('shared');
     const body = { protocol: 'sqs', endpoint: queue.arn, unitId: 'kim-ma', minSeverity: 'info' };
-    const first = await call(runtime, 'POST', '/v1/subscriptions', { token: badinhOfficial, body });
-    const again = await call(runtime, 'POST', '/v1/subscriptions', { token: badinhOfficial, body });
-    expect(again.body.id).toBe(first.body.id);
+    const post = (token: string) => call(runtime, 'POST', '/v1/subscriptions', { token, body });
+    const remove = (token: string, id: string) =>
+      call(runtime, 'DELETE', `/v1/subscriptions/${id}`, { token });
     const ofQueue = async () =>
       (
         await new SNSClient({}).send(new ListSubscriptionsByTopicCommand({ TopicArn: runtime.topicArn }))
       ).Subscriptions!.filter((subscription) => subscription.Endpoint === queue.arn);
+
+    // sent twice at the same moment, and once more: one record
+    const [first, twin] = await Promise.all([post(badinhOfficial), post(badinhOfficial)]);
+    const again = await post(badinhOfficial);
+    expect(first.body.id).toMatch(/^[0-9A-Z]{26}$/);
+    expect([twin.body.id, again.body.id]).toEqual([first.body.id, first.body.id]);
+    const mine = (await call(runtime, 'GET', '/v1/subscriptions', { token: badinhOfficial })).body as {
+      endpoint: string;
+    }[];
+    expect(mine.filter((subscription) => subscription.endpoint === queue.arn)).toHaveLength(1);
     expect(await ofQueue()).toHaveLength(1);
 
     // an administrator subscribes the same queue to the same area: SNS has one subscription for both
-    const admins = await call(runtime, 'POST', '/v1/subscriptions', { token: admin, body });
+    const admins = await post(admin);
     expect(admins.body.id).not.toBe(first.body.id);
     expect(await ofQueue()).toHaveLength(1);
-    expect(
-      (await call(runtime, 'DELETE', `/v1/subscriptions/${first.body.id}`, { token: badinhOfficial })).status,
-    ).toBe(204);
+    // one of the two lets go: the other keeps it
+    expect((await remove(badinhOfficial, first.body.id)).status).toBe(204);
     expect(await ofQueue()).toHaveLength(1);
-    expect(
-      (await call(runtime, 'DELETE', `/v1/subscriptions/${admins.body.id}`, { token: admin })).status,
-    ).toBe(204);
+    expect((await remove(admin, admins.body.id)).status).toBe(204);
+    expect(await ofQueue()).toHaveLength(0);
+
+    // both let go at the same moment: it goes with the last record, not before and not never
+    const [mineAgain, adminsAgain] = [await post(badinhOfficial), await post(admin)];
+    const deleted = await Promise.all([
+      remove(badinhOfficial, mineAgain.body.id),
+      remove(admin, adminsAgain.body.id),
+    ]);
+    expect(deleted.map((answer) => answer.status)).toEqual([204, 204]);
     expect(await ofQueue()).toHaveLength(0);
   });
 });
