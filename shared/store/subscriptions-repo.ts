@@ -25,6 +25,8 @@ const SubscriptionItem = z.object({
   minSeverity: z.enum(['info', 'warning', 'critical']),
   subscriptionArn: z.string(),
   createdAt: z.string(),
+  /** counted among the holders of its SNS subscription (hold); records from before session 4 are not */
+  counted: z.optional(z.boolean()),
 });
 
 export type Subscription = z.infer<typeof SubscriptionItem>;
@@ -113,6 +115,20 @@ export class SubscriptionsRepository {
         ExpressionAttributeNames: { '#type': 'type' },
         ExpressionAttributeValues: { ':id': new Set([id]), ':type': 'sns-subscription' },
       });
+    });
+  }
+
+  /** Removes the count of an SNS subscription nobody holds any more (after SNS let it go). */
+  forget(arn: string): Promise<void> {
+    return withAvailability(async () => {
+      try {
+        await deleteItem(this.db, {
+          Key: keys.snsSubscription(arnHash(arn)),
+          ConditionExpression: 'attribute_not_exists(holders)',
+        });
+      } catch (error) {
+        if (!isConditionFailed(error)) throw error;
+      }
     });
   }
 

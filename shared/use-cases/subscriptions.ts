@@ -1,7 +1,7 @@
 import { SEVERITY_LEVEL } from '../alerts/rules';
 import type { SubscriptionInput } from '../api/schemas';
 import { type Principal, unitInScope } from '../auth/principal';
-import { ForbiddenError, NotFoundError } from '../errors';
+import { ForbiddenError, NotFoundError, ServiceUnavailableError } from '../errors';
 import {
   type Subscription,
   type SubscriptionsRepository,
@@ -28,9 +28,9 @@ export function filterPolicyOf(unitPath: string, minSeverity: keyof typeof SEVER
   };
 }
 
-/** What an official sees of a subscription (the SNS ARN stays inside). */
+/** What an official sees of a subscription (the SNS ARN and the bookkeeping stay inside). */
 export function subscriptionView(subscription: Subscription) {
-  const { subscriptionArn: _arn, ...view } = subscription;
+  const { subscriptionArn: _arn, counted: _counted, ...view } = subscription;
   return view;
 }
 
@@ -49,6 +49,15 @@ export async function subscribe(input: SubscriptionInput, principal: Principal, 
     input.endpoint,
     filterPolicyOf(unit.path, input.minSeverity),
   );
+  // A record made before the holders were counted: taken over, and counted from now on.
+  const earlier = (await deps.subscriptions.ofOwner(principal.subject)).find(
+    (subscription) => subscription.subscriptionArn === subscriptionArn && !subscription.counted,
+  );
+  if (earlier) {
+    await deps.subscriptions.hold(subscriptionArn, earlier.id);
+    await deps.subscriptions.put({ ...earlier, counted: true });
+    return subscriptionView(earlier);
+  }
   const subscription: Subscription = {
     id: subscriptionIdOf(principal.subject, subscriptionArn),
     owner: principal.subject,
@@ -59,13 +68,19 @@ export async function subscribe(input: SubscriptionInput, principal: Principal, 
     minSeverity: input.minSeverity,
     subscriptionArn,
     createdAt: deps.clock().toISOString(),
+    counted: true,
   };
-  const stored = (await deps.subscriptions.create(subscription))
-    ? subscription
-    : ((await deps.subscriptions.get(subscription.id)) ?? subscription);
-  // After the record, so no holder is counted without one; holding twice is holding once.
-  await deps.subscriptions.hold(subscriptionArn, stored.id);
-  return subscriptionView(stored);
+  // Held before the record is written: a crash in between leaves a holder the retry completes
+  // with its record (the id is the same), never a record whose SNS subscription another
+  // official's deletion could take away. Holding twice is holding once.
+  await deps.subscriptions.hold(subscriptionArn, subscription.id);
+  for (let attempt = 0; attempt < 2; attempt++) {
+    if (await deps.subscriptions.create(subscription)) return subscriptionView(subscription);
+    const existing = await deps.subscriptions.get(subscription.id);
+    if (existing) return subscriptionView(existing);
+    // deleted between the two: write it again, once
+  }
+  throw new ServiceUnavailableError('the subscription changed while it was being made; try again', 1);
 }
 
 /** An official's own subscriptions; an administrator's view is every subscription. */
@@ -89,7 +104,17 @@ export async function unsubscribe(id: string, principal: Principal, deps: Subscr
     throw new ForbiddenError('this subscription belongs to someone else');
   }
   // Let go first: a failure after it leaves the record, and the retry lets go again (a no-op).
-  const stillHeld = await deps.subscriptions.release(subscription.subscriptionArn, id);
-  if (stillHeld === 0) await deps.topic.unsubscribe(subscription.subscriptionArn);
+  const arn = subscription.subscriptionArn;
+  const stillHeld = await deps.subscriptions.release(arn, id);
+  // Records from before the holders were counted hold theirs unseen: they keep it as well.
+  const heldUncounted =
+    stillHeld === 0 &&
+    (await deps.subscriptions.under(subscription.unitPath)).some(
+      (other) => other.id !== id && other.subscriptionArn === arn && !other.counted,
+    );
+  if (stillHeld === 0 && !heldUncounted) {
+    await deps.topic.unsubscribe(arn);
+    await deps.subscriptions.forget(arn);
+  }
   await deps.subscriptions.delete(id);
 }

@@ -12,6 +12,8 @@ import {
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { type Runtime, startRuntime } from '../../infra/local/runtime';
 import { createAlertDeps } from '../../shared/deps';
+import { createDb } from '../../shared/store/dynamo';
+import { SubscriptionsRepository } from '../../shared/store/subscriptions-repo';
 import { processOutbox, raiseAlerts } from '../../shared/use-cases/alerts';
 import { snsAlertsTopic } from '../../shared/use-cases/alerts-topic';
 import { filterPolicyOf } from '../../shared/use-cases/subscriptions';
@@ -333,6 +335,49 @@ describe('alerts through subscriptions on the local runtime', () => {
       remove(admin, adminsAgain.body.id),
     ]);
     expect(deleted.map((answer) => answer.status)).toEqual([204, 204]);
+    expect(await ofQueue()).toHaveLength(0);
+  });
+  it('takes over a record made before holders were counted, and keeps a subscription such a record holds', async () => {
+    const queue = await createQueue('legacy');
+    const path = '/hn/ba-dinh/kim-ma/';
+    const arn = await snsAlertsTopic(runtime.topicArn).subscribe(
+      'sqs',
+      queue.arn,
+      filterPolicyOf(path, 'info'),
+    );
+    const records = new SubscriptionsRepository(createDb(runtime.tableName));
+    const legacy = (owner: string, id: string) =>
+      records.put({
+        id,
+        owner,
+        unitId: 'kim-ma',
+        unitPath: path,
+        protocol: 'sqs',
+        endpoint: queue.arn,
+        minSeverity: 'info',
+        subscriptionArn: arn,
+        createdAt: '2026-01-01T00:00:00.000Z',
+      });
+    // records from before session 4: random ids, not counted among the holders
+    await legacy('official-ba-dinh', '01JAAAAAAAAAAAAAAAAAAAAAAA');
+    await legacy('dev-admin', '01JBBBBBBBBBBBBBBBBBBBBBBB');
+    const body = { protocol: 'sqs', endpoint: queue.arn, unitId: 'kim-ma', minSeverity: 'info' };
+    const again = await call(runtime, 'POST', '/v1/subscriptions', { token: badinhOfficial, body });
+    expect(again.body.id).toBe('01JAAAAAAAAAAAAAAAAAAAAAAA');
+    const ofQueue = async () =>
+      (
+        await new SNSClient({}).send(new ListSubscriptionsByTopicCommand({ TopicArn: runtime.topicArn }))
+      ).Subscriptions!.filter((subscription) => subscription.Endpoint === queue.arn);
+    // the official's record, now counted, goes; the administrator's older one still holds the queue
+    const removed = await call(runtime, 'DELETE', `/v1/subscriptions/${again.body.id}`, {
+      token: badinhOfficial,
+    });
+    expect(removed.status).toBe(204);
+    expect(await ofQueue()).toHaveLength(1);
+    expect(
+      (await call(runtime, 'DELETE', '/v1/subscriptions/01JBBBBBBBBBBBBBBBBBBBBBBB', { token: admin }))
+        .status,
+    ).toBe(204);
     expect(await ofQueue()).toHaveLength(0);
   });
 });
