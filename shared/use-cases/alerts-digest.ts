@@ -1,5 +1,6 @@
 import { buildDigest, type Digest, digestMessage } from '../alerts/digest';
 import { SEVERITY_LEVEL } from '../alerts/rules';
+import { logger } from '../logger';
 import { addDays, monthOf, previousPeriod, vietnamDay } from '../methodology/periods';
 import type { SubscriptionsRepository } from '../store/subscriptions-repo';
 import type { AlertDeps } from './alerts';
@@ -24,44 +25,56 @@ export async function publishDigests(
   let published = 0;
   let failed = 0;
   for (const scopePath of scopes) {
-    const scopeUnitId = scopePath.split('/').filter(Boolean).at(-1)!;
-    const unit = await deps.units.get(scopeUnitId);
-    if (!unit) continue;
-    const children = await deps.results.siblings(scopeUnitId, month);
-    const previous = await deps.results.getSnapshots(
-      children.map((c) => c.unitId),
-      previousPeriod(month),
-    );
-    const recent = [...new Set([monthOf(weekAgo), monthOf(today)])];
-    let alerts = 0;
-    for (const m of recent) {
-      alerts += (await deps.alerts.ofMonthUnder(m, scopePath)).filter(
-        (a) => vietnamDay(a.createdAt) >= weekAgo,
-      ).length;
-    }
-    const digest: Digest = buildDigest({
-      scopeUnitId,
-      scopeName: unit.name,
-      period: month,
-      children,
-      previous,
-      alerts,
-    });
+    // One scope's failure (DynamoDB, SNS) is logged and counted; the other scopes still get theirs.
     try {
-      await deps.topic.publish({
-        ...digestMessage(digest, deps.settings.dashboardBaseUrl),
-        attributes: {
-          unitPath: scopePath,
-          rule: 'digest',
-          severity: 'digest',
-          severityLevel: SEVERITY_LEVEL.critical,
-        },
-      });
-      published += 1;
-    } catch {
-      // A digest is a summary, not an alert: a missed one is not retried, next week's replaces it.
+      if (await publishScope(scopePath, { month, today, weekAgo }, deps)) published += 1;
+    } catch (error) {
       failed += 1;
+      logger.warn("a weekly digest was not published; next week's replaces it", { scopePath, error });
     }
   }
   return { scopes: scopes.length, published, failed };
+}
+
+/** Builds and publishes one scope's digest; false when its unit no longer exists. */
+async function publishScope(
+  scopePath: string,
+  when: { month: string; today: string; weekAgo: string },
+  deps: DigestDeps,
+): Promise<boolean> {
+  const { month, today, weekAgo } = when;
+  const scopeUnitId = scopePath.split('/').filter(Boolean).at(-1)!;
+  const unit = await deps.units.get(scopeUnitId);
+  if (!unit) return false;
+  const children = await deps.results.siblings(scopeUnitId, month);
+  const previous = await deps.results.getSnapshots(
+    children.map((c) => c.unitId),
+    previousPeriod(month),
+  );
+  const recent = [...new Set([monthOf(weekAgo), monthOf(today)])];
+  let alerts = 0;
+  for (const m of recent) {
+    alerts += (await deps.alerts.ofMonthUnder(m, scopePath)).filter(
+      (a) => vietnamDay(a.createdAt) >= weekAgo,
+    ).length;
+  }
+  const digest: Digest = buildDigest({
+    scopeUnitId,
+    scopeName: unit.name,
+    period: month,
+    children,
+    previous,
+    alerts,
+  });
+  // A digest is a summary, not an alert: a missed one is not retried, next week's replaces it.
+  await deps.topic.publish({
+    ...digestMessage(digest, deps.settings.dashboardBaseUrl),
+    attributes: {
+      unitPath: scopePath,
+      rule: 'digest',
+      severity: 'digest',
+      severityLevel: SEVERITY_LEVEL.critical,
+    },
+  });
+  return true;
 }

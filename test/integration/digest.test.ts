@@ -72,4 +72,26 @@ describe('the weekly digest', () => {
     await expect(makeHandler(withTopic(refusing))()).rejects.toThrow('1 of 2 digests were not published');
     expect(tried.sort()).toEqual(['/hn/', '/hn/ba-dinh/']);
   });
+
+  it('goes on to the other scopes when one scope’s data cannot be read', async () => {
+    const { makeHandler } = await import('../../functions/digest');
+    const published: string[] = [];
+    const topic: AlertsTopic = {
+      ...snsAlertsTopic(topicArn),
+      publish: async (message) => {
+        published.push(message.attributes.unitPath);
+      },
+    };
+    const alerting = createAlertDeps(deps.config, deps.db, topic);
+    const unreadable = Object.assign(Object.create(alerting.results), {
+      siblings: async (parentId: string | null, period: string) => {
+        if (parentId === 'hn') throw new Error('the database went away');
+        return alerting.results.siblings(parentId, period);
+      },
+    });
+    await expect(makeHandler({ ...deps, alerting: { ...alerting, results: unreadable } })()).rejects.toThrow(
+      '1 of 2 digests were not published',
+    );
+    expect(published).toEqual(['/hn/ba-dinh/']);
+  });
 });
