@@ -38,12 +38,15 @@ const ERRORS: Record<string, string> = {
   '403': 'Outside your area',
   '404': 'Not found',
   '409': 'Conflict (a dossier already rated)',
-  '410': 'Gone (a QR code whose key version was retired)',
   '413': 'Body too large',
   '415': 'Unsupported content type',
   '429': 'Rate limited',
   '503': 'Temporarily unavailable; retry after Retry-After seconds',
 };
+
+/** The routes a retired poster's QR code reaches, which answer it with 410. */
+const TAKES_A_QR_CODE = new Set(['GET /s/{code}', 'POST /v1/ratings']);
+const GONE = { '410': 'Gone (a QR code whose key version was retired)' };
 
 /** The OpenAPI 3.0 document of the route table, generated from the same zod schemas the handlers validate with. */
 export function buildOpenApi(routes: readonly RouteSpec[] = ROUTES): Json {
@@ -71,10 +74,10 @@ export function buildOpenApi(routes: readonly RouteSpec[] = ROUTES): Json {
           ]),
         ),
         ...Object.fromEntries(
-          Object.entries(ERRORS).map(([status, description]) => [
-            status,
-            { description, content: errorContent },
-          ]),
+          Object.entries({
+            ...ERRORS,
+            ...(TAKES_A_QR_CODE.has(`${route.method} ${route.path}`) ? GONE : {}),
+          }).map(([status, description]) => [status, { description, content: errorContent }]),
         ),
       },
       ...(route.auth === 'official' ? { security: [{ jwt: [] }] } : {}),

@@ -41,5 +41,8 @@ describe('the OpenAPI document', () => {
     expect(ratings['303'].headers).toHaveProperty('Location');
     const unit = document.paths['/v1/units/{unitId}']!.put.responses;
     expect(unit['201'].content).toEqual(unit['200'].content);
+    // only the routes a retired poster's code reaches answer 410
+    expect(Object.keys(document.paths['/s/{code}']!.get.responses)).toContain('410');
+    expect(Object.keys(unit)).not.toContain('410');
   });
 });
