@@ -85,17 +85,22 @@ const DEFAULT_CONCURRENCY = 16;
 export async function closeDays(
   days: readonly string[],
   deps: AggregationDeps,
-  options: { waitForOtherRunMs?: number } = {},
+  options: { waitForOtherRunMs?: number; lease?: LeaseTimings } = {},
 ): Promise<AggregationSummary> {
-  return oneRunAtATime(deps.leases, options.waitForOtherRunMs ?? 0, (stillHeld) =>
+  const lease = options.lease ?? LEASE_TIMINGS;
+  return oneRunAtATime(deps.leases, options.waitForOtherRunMs ?? 0, lease, (stillHeld) =>
     closeDaysNow(days, deps, stillHeld),
   );
 }
 
 const AGGREGATION_LEASE = 'aggregation';
-/** How long a lease outlives its last renewal: a run that dies blocks the next one this long. */
-const LEASE_MS = 120_000;
-const RENEW_EVERY_MS = 20_000;
+
+export interface LeaseTimings {
+  /** how long a lease outlives its last renewal: a run that dies blocks the next one this long */
+  lastsMs: number;
+  renewEveryMs: number;
+}
+const LEASE_TIMINGS: LeaseTimings = { lastsMs: 120_000, renewEveryMs: 20_000 };
 const WAIT_POLL_MS = 2_000;
 
 /**
@@ -106,11 +111,13 @@ const WAIT_POLL_MS = 2_000;
 async function oneRunAtATime<T>(
   leases: LeasesRepository,
   waitMs: number,
+  timings: LeaseTimings,
   run: (stillHeld: () => void) => Promise<T>,
 ): Promise<T> {
   // Leases are between processes, so they keep the wall clock, not a test's fixed one.
   const holder = newUlid();
-  const take = () => leases.take(AGGREGATION_LEASE, holder, new Date(), new Date(Date.now() + LEASE_MS));
+  const take = () =>
+    leases.take(AGGREGATION_LEASE, holder, new Date(), new Date(Date.now() + timings.lastsMs));
   const giveUpAt = Date.now() + waitMs;
   while (!(await take())) {
     if (Date.now() >= giveUpAt) {
@@ -134,17 +141,19 @@ async function oneRunAtATime<T>(
       .finally(() => {
         renewal = undefined;
       });
-  }, RENEW_EVERY_MS);
+  }, timings.renewEveryMs);
   const stillHeld = () => {
     if (lost)
-      throw new Error('another run took the aggregation lease (renewals failed for two minutes): stopping');
+      throw new Error(
+        'another run took the aggregation lease (renewals failed for its whole life): stopping',
+      );
   };
   try {
     return await run(stillHeld);
   } finally {
     clearInterval(renewing);
     await renewal;
-    // A lease not given back (the database gone, say) frees itself LEASE_MS later.
+    // A lease not given back (the database gone, say) frees itself `lastsMs` later.
     if (!lost) {
       await leases.give(AGGREGATION_LEASE, holder).catch((error: unknown) => {
         logger.warn('the aggregation lease was not given back; it frees itself in two minutes', { error });

@@ -99,6 +99,35 @@ describe('one aggregation at a time', () => {
     expect((await waiting).ratings).toBe(3);
   });
 
+  it('stops a run that lost its lease before its next period, and leaves the lease to the other run', async () => {
+    // every renewal is answered "someone else has it", as after renewals failing for the lease's life
+    let takes = 0;
+    const losing = Object.assign(Object.create(deps.leases), {
+      take: (...args: Parameters<Deps['leases']['take']>) => {
+        takes += 1;
+        return takes === 1 ? deps.leases.take(...args) : Promise.resolve(false);
+      },
+    });
+    // slow writes, so that renewals come while the run is still between its periods
+    const slow = Object.assign(Object.create(deps.results), {
+      putSnapshots: async (...args: Parameters<Deps['results']['putSnapshots']>) => {
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        return deps.results.putSnapshots(...args);
+      },
+    });
+    await expect(
+      closeDays(
+        ['2026-04-01'],
+        { ...deps, leases: losing, results: slow },
+        { lease: { lastsMs: 5_000, renewEveryMs: 50 } },
+      ),
+    ).rejects.toThrow(/another run took the aggregation lease/);
+    expect(takes).toBeGreaterThan(1);
+    // it stopped before the quarter and the year: nothing of theirs was written
+    expect(await deps.results.getSnapshot('a', '2026-Q2')).toBeUndefined();
+    expect(await deps.results.getSnapshot('a', '2026')).toBeUndefined();
+  });
+
   it('takes over a lease whose holder stopped renewing it, and gives its own back when it fails', async () => {
     expect(await deps.leases.take(LEASE, 'dead-run', minutesFromNow(-10), minutesFromNow(-8))).toBe(true);
     expect((await closeDays(['2026-04-01'], deps)).ratings).toBe(3);
