@@ -118,6 +118,17 @@ export function isConditionFailed(error: unknown): boolean {
   return error instanceof Error && error.name === 'ConditionalCheckFailedException';
 }
 
+/** Runs a conditional write: false when its condition failed and nothing was written. */
+export async function conditionally(write: () => Promise<unknown>): Promise<boolean> {
+  try {
+    await write();
+    return true;
+  } catch (error) {
+    if (isConditionFailed(error)) return false;
+    throw error;
+  }
+}
+
 /*
  * Our own thin document layer: the low-level client, with items, keys and expression values
  * marshalled by @aws-sdk/util-dynamodb. The SDK's DynamoDBDocumentClient did the same work, but

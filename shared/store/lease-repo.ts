@@ -1,4 +1,4 @@
-import { type Db, getItem, isConditionFailed, putItem, withAvailability } from './dynamo';
+import { conditionally, type Db, getItem, putItem, withAvailability } from './dynamo';
 import { keys } from './keys';
 
 /**
@@ -10,20 +10,16 @@ export class LeasesRepository {
 
   /** Takes the lease, or extends it for its holder; false while someone else holds it. */
   take(name: string, holder: string, now: Date, until: Date): Promise<boolean> {
-    return withAvailability(async () => {
-      try {
-        await putItem(this.db, {
+    return withAvailability(() =>
+      conditionally(() =>
+        putItem(this.db, {
           Item: { ...keys.lease(name), type: 'lease', holder, until: until.toISOString() },
           ConditionExpression: 'attribute_not_exists(PK) OR #until < :now OR holder = :holder',
           ExpressionAttributeNames: { '#until': 'until' },
           ExpressionAttributeValues: { ':now': now.toISOString(), ':holder': holder },
-        });
-        return true;
-      } catch (error) {
-        if (isConditionFailed(error)) return false;
-        throw error;
-      }
-    });
+        }),
+      ),
+    );
   }
 
   /**
@@ -31,15 +27,13 @@ export class LeasesRepository {
    * so the functions that aggregate need no DeleteItem permission.
    */
   async give(name: string, holder: string): Promise<void> {
-    try {
-      await putItem(this.db, {
+    await conditionally(() =>
+      putItem(this.db, {
         Item: { ...keys.lease(name), type: 'lease', holder, until: new Date(0).toISOString() },
         ConditionExpression: 'holder = :holder',
         ExpressionAttributeValues: { ':holder': holder },
-      });
-    } catch (error) {
-      if (!isConditionFailed(error)) throw error;
-    }
+      }),
+    );
   }
 
   /** Whether someone holds the lease at `now`. */

@@ -1,4 +1,4 @@
-import { type Db, isConditionFailed, updateItem, withAvailability } from './dynamo';
+import { conditionally, type Db, isConditionFailed, updateItem, withAvailability } from './dynamo';
 
 export interface WindowHits {
   /** the client's submissions in the window, this one included */
@@ -58,39 +58,31 @@ export class RateCountersRepository {
    * count to its resends, unless it has had `limit` resends in the window already: then the hit
    * stays, and false comes back. Only an existing counter is changed.
    */
-  async giveBack(key: { PK: string; SK: string }, unitId: string, limit: number): Promise<boolean> {
-    try {
-      await updateItem(this.db, {
+  giveBack(key: { PK: string; SK: string }, unitId: string, limit: number): Promise<boolean> {
+    return conditionally(() =>
+      updateItem(this.db, {
         Key: key,
         UpdateExpression: 'ADD hits :minusOne, #unit :minusOne, resends :one',
         ConditionExpression:
           'hits > :zero AND #unit > :zero AND (attribute_not_exists(resends) OR resends < :limit)',
         ExpressionAttributeNames: { '#unit': `u:${unitId}` },
         ExpressionAttributeValues: { ':minusOne': -1, ':one': 1, ':zero': 0, ':limit': limit },
-      });
-      return true;
-    } catch (error) {
-      if (isConditionFailed(error)) return false;
-      throw error;
-    }
+      }),
+    );
   }
 
   /** Counts a resend answered while the client is at its limit; false once it has had `limit`. */
   countResend(key: { PK: string; SK: string }, limit: number): Promise<boolean> {
-    return withAvailability(async () => {
-      try {
-        await updateItem(this.db, {
+    return withAvailability(() =>
+      conditionally(() =>
+        updateItem(this.db, {
           Key: key,
           UpdateExpression: 'ADD resends :one',
           ConditionExpression:
             'attribute_exists(hits) AND (attribute_not_exists(resends) OR resends < :limit)',
           ExpressionAttributeValues: { ':one': 1, ':limit': limit },
-        });
-        return true;
-      } catch (error) {
-        if (isConditionFailed(error)) return false;
-        throw error;
-      }
-    });
+        }),
+      ),
+    );
   }
 }
