@@ -1,5 +1,5 @@
-import { randomFillSync } from 'node:crypto';
-import { ulid } from 'ulid';
+import { createHash, randomFillSync } from 'node:crypto';
+import { ulid, uuidToULID } from 'ulid';
 
 const pool = new Uint8Array(4096);
 let next = pool.length;
@@ -21,4 +21,16 @@ function cryptoFraction(): number {
 /** A new ULID: 48 bits of time (sortable), 80 random bits from the system's CSPRNG. */
 export function newUlid(): string {
   return ulid(undefined, cryptoFraction);
+}
+
+/**
+ * An id in the same 26 symbols as newUlid, always the same for the same text: 128 bits of its
+ * SHA-256, written as ulid writes a UUID. For records that must be made once per fact (the same
+ * request at the same moment makes the same id), not for ordering.
+ */
+export function stableUlid(text: string): string {
+  const hex = createHash('sha256').update(text).digest('hex');
+  return uuidToULID(
+    `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`,
+  );
 }

@@ -1,12 +1,13 @@
 import { createHash } from 'node:crypto';
 import * as z from 'zod';
 import { parseInternal } from '../errors';
+import { stableUlid } from '../ids';
 import {
+  conditionally,
   type Db,
   deleteItem,
   getItem,
   type Item,
-  isConditionFailed,
   putItem,
   queryAll,
   updateItem,
@@ -41,22 +42,11 @@ function arnHash(arn: string): string {
 
 /**
  * A record's id, the same whenever one official asks for one SNS subscription: a request sent
- * twice, even at the same moment, makes one record. 26 symbols of Crockford's base32, like the
- * random ids of earlier records.
+ * twice, even at the same moment, makes one record.
  */
 export function subscriptionIdOf(owner: string, arn: string): string {
-  const digest = createHash('sha256').update(`${owner}\n${arn}`).digest();
-  let bits = 0n;
-  for (const byte of digest.subarray(0, 17)) bits = (bits << 8n) | BigInt(byte);
-  let id = '';
-  for (let i = 0; i < 26; i++) {
-    id = CROCKFORD[Number(bits & 31n)] + id;
-    bits >>= 5n;
-  }
-  return id;
+  return stableUlid(`${owner}\n${arn}`);
 }
-
-const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
 
 /** The records of SNS subscriptions: listing and removing read these, never the topic. */
 export class SubscriptionsRepository {
@@ -82,18 +72,11 @@ export class SubscriptionsRepository {
 
   /** Stores a new record; false if one with this id is there already. */
   create(subscription: Subscription): Promise<boolean> {
-    return withAvailability(async () => {
-      try {
-        await putItem(this.db, {
-          Item: this.item(subscription),
-          ConditionExpression: 'attribute_not_exists(PK)',
-        });
-        return true;
-      } catch (error) {
-        if (isConditionFailed(error)) return false;
-        throw error;
-      }
-    });
+    return withAvailability(() =>
+      conditionally(() =>
+        putItem(this.db, { Item: this.item(subscription), ConditionExpression: 'attribute_not_exists(PK)' }),
+      ),
+    );
   }
 
   get(id: string): Promise<Subscription | undefined> {
@@ -121,14 +104,12 @@ export class SubscriptionsRepository {
   /** Removes the count of an SNS subscription nobody holds any more (after SNS let it go). */
   forget(arn: string): Promise<void> {
     return withAvailability(async () => {
-      try {
-        await deleteItem(this.db, {
+      await conditionally(() =>
+        deleteItem(this.db, {
           Key: keys.snsSubscription(arnHash(arn)),
           ConditionExpression: 'attribute_not_exists(holders)',
-        });
-      } catch (error) {
-        if (!isConditionFailed(error)) throw error;
-      }
+        }),
+      );
     });
   }
 

@@ -1,6 +1,7 @@
-import { decodeTime, isValid } from 'ulid';
+import { createHash } from 'node:crypto';
+import { decodeTime, isValid, ulidToUUID } from 'ulid';
 import { describe, expect, it } from 'vitest';
-import { newUlid } from '../../shared/ids';
+import { newUlid, stableUlid } from '../../shared/ids';
 
 const SYMBOLS = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
 
@@ -28,5 +29,16 @@ describe('newUlid', () => {
     // runs; a source that favoured some symbols by 5 % (e.g. bytes / 255) would land far above it.
     const chiSquare = [...counts.values()].reduce((sum, n) => sum + (n - 10_000) ** 2 / 10_000, 0);
     expect(chiSquare).toBeLessThan(100);
+  });
+
+  it('makes the same id from the same text: the first 128 bits of its SHA-256', () => {
+    const id = stableUlid('official\narn:aws:sns:ap-southeast-1:1:alerts:abc');
+    expect(id).toMatch(/^[0-9A-HJKMNP-TV-Z]{26}$/);
+    expect(stableUlid('official\narn:aws:sns:ap-southeast-1:1:alerts:abc')).toBe(id);
+    expect(stableUlid('official\narn:aws:sns:ap-southeast-1:1:alerts:abd')).not.toBe(id);
+    const hex = createHash('sha256')
+      .update('official\narn:aws:sns:ap-southeast-1:1:alerts:abc')
+      .digest('hex');
+    expect(ulidToUUID(id).replaceAll('-', '').toLowerCase()).toBe(hex.slice(0, 32));
   });
 });
