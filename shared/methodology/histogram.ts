@@ -25,8 +25,9 @@ export function emptyHistogram(): Histogram {
  * Adds one rating's answers (validated against its instrument when it was stored) to a histogram
  * in place. An item no instrument knows any more (a new version dropped it without a new id, say)
  * cannot be scored: its answer is left out and reported to `onUnknownItem`, and the rest of the
- * rating counts (a rating with nothing else is not counted at all). One such rating must not stop a whole night, and leaving it out is what every
- * re-run with the same instrument files will do again.
+ * rating counts (a rating with nothing else is not counted at all). One such rating must not stop
+ * a whole night, and leaving it out is what every re-run with the same instrument files will do
+ * again.
  */
 export function addRating(
   histogram: Histogram,

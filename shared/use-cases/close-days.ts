@@ -102,6 +102,7 @@ export interface LeaseTimings {
 }
 const LEASE_TIMINGS: LeaseTimings = { lastsMs: 120_000, renewEveryMs: 20_000 };
 const WAIT_POLL_MS = 2_000;
+const seconds = (ms: number) => `${Math.round(ms / 1_000)} s`;
 
 /**
  * Two aggregations at once would each sum a month from the days the other has not stored yet,
@@ -122,7 +123,7 @@ async function oneRunAtATime<T>(
   while (!(await take())) {
     if (Date.now() >= giveUpAt) {
       throw new ConflictError(
-        'another recompute of the results is running, or one stopped in the last two minutes; try again when it has finished',
+        `another recompute of the results is running, or one stopped in the last ${seconds(timings.lastsMs)}; try again when it has finished`,
       );
     }
     await new Promise((resolve) => setTimeout(resolve, Math.min(WAIT_POLL_MS, giveUpAt - Date.now())));
@@ -156,7 +157,12 @@ async function oneRunAtATime<T>(
     // A lease not given back (the database gone, say) frees itself `lastsMs` later.
     if (!lost) {
       await leases.give(AGGREGATION_LEASE, holder).catch((error: unknown) => {
-        logger.warn('the aggregation lease was not given back; it frees itself in two minutes', { error });
+        logger.warn(
+          `the aggregation lease was not given back; it frees itself in ${seconds(timings.lastsMs)}`,
+          {
+            error,
+          },
+        );
       });
     }
   }

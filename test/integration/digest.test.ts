@@ -49,6 +49,14 @@ describe('the weekly digest', () => {
     ...deps,
     alerting: createAlertDeps(deps.config, deps.db, topic),
   });
+  /** The topic with its publishing in the test's hands: each digest's scope path is recorded. */
+  const recording = (scopes: string[], refuse?: string): AlertsTopic => ({
+    ...snsAlertsTopic(topicArn),
+    publish: async (message) => {
+      scopes.push(message.attributes.unitPath);
+      if (message.attributes.unitPath === refuse) throw new Error('SNS is down');
+    },
+  });
 
   it('publishes one digest per subscribed scope', async () => {
     const { makeHandler } = await import('../../functions/digest');
@@ -62,27 +70,16 @@ describe('the weekly digest', () => {
   it('ends in an error when a digest could not be published, after trying every scope', async () => {
     const { makeHandler } = await import('../../functions/digest');
     const tried: string[] = [];
-    const refusing: AlertsTopic = {
-      ...snsAlertsTopic(topicArn),
-      publish: async (message) => {
-        tried.push(message.attributes.unitPath);
-        if (message.attributes.unitPath === '/hn/ba-dinh/') throw new Error('SNS is down');
-      },
-    };
-    await expect(makeHandler(withTopic(refusing))()).rejects.toThrow('1 of 2 digests were not published');
+    await expect(makeHandler(withTopic(recording(tried, '/hn/ba-dinh/')))()).rejects.toThrow(
+      '1 of 2 digests were not published',
+    );
     expect(tried.sort()).toEqual(['/hn/', '/hn/ba-dinh/']);
   });
 
   it('goes on to the other scopes when one scope’s data cannot be read', async () => {
     const { makeHandler } = await import('../../functions/digest');
     const published: string[] = [];
-    const topic: AlertsTopic = {
-      ...snsAlertsTopic(topicArn),
-      publish: async (message) => {
-        published.push(message.attributes.unitPath);
-      },
-    };
-    const alerting = createAlertDeps(deps.config, deps.db, topic);
+    const alerting = createAlertDeps(deps.config, deps.db, recording(published));
     const unreadable = Object.assign(Object.create(alerting.results), {
       siblings: async (parentId: string | null, period: string) => {
         if (parentId === 'hn') throw new Error('the database went away');
