@@ -136,6 +136,26 @@ export function previousPeriod(period: string): string {
   }
 }
 
+/** The next period of the same kind (tomorrow, next month, next quarter, next year). */
+export function nextPeriod(period: string): string {
+  const kind = requireKind(period);
+  const year = Number(period.slice(0, 4));
+  switch (kind) {
+    case 'day':
+      return addDays(period, 1);
+    case 'month': {
+      const month = Number(period.slice(5, 7));
+      return month === 12 ? `${year + 1}-01` : `${year}-${String(month + 1).padStart(2, '0')}`;
+    }
+    case 'quarter': {
+      const quarter = Number(period.slice(6));
+      return quarter === 4 ? `${year + 1}-Q1` : `${year}-Q${quarter + 1}`;
+    }
+    case 'year':
+      return String(year + 1);
+  }
+}
+
 export function requireKind(period: string): PeriodKind {
   const kind = periodKind(period);
   if (!kind) throw new RangeError(`not a period: ${period}`);

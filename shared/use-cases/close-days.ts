@@ -8,7 +8,9 @@ import { addHistogram, addRating, emptyHistogram, type Histogram } from '../meth
 import type { InstrumentRegistry } from '../methodology/instruments';
 import {
   addDays,
+  inServiceYears,
   monthOf,
+  nextPeriod,
   type PeriodKind,
   partsListOf,
   previousPeriod,
@@ -356,6 +358,20 @@ export async function refreshPeriods(
     builtByPeriod.set(period, built);
   }
   if (days.length > 0 && daysStored === undefined) await closeTheDays();
+  // A rank's change counts places against the period before, so recomputing a period moves the
+  // baseline of the one after it. Where that one was closed by an earlier run, its changes are
+  // brought up to date here and its rules evaluated again below, as if it had been in the range.
+  const roots = tree.active.filter((unit) => unit.parentId === null).map((unit) => unit.id);
+  for (const period of sorted) {
+    const next = nextPeriod(period);
+    if (inRun.has(next) || !inServiceYears(next)) continue;
+    options.stillHeld?.();
+    const reranked = await rerankAfter(builtByPeriod.get(period)!, next, { roots, activeIds }, deps);
+    if (!reranked) continue;
+    if (reranked.changed.length > 0) writes.add(deps.results.putSnapshots(reranked.changed));
+    builtByPeriod.set(next, reranked.snapshots);
+    previousByPeriod.set(next, builtByPeriod.get(period)!);
+  }
   // dissatisfaction-spike compares each day with the 28 days before it: both pooled over today's
   // tree, so a unit moved or merged within the window is compared like with like.
   const spikeByPeriod = new Map<string, DaySpikeInputs>();
@@ -385,6 +401,37 @@ export async function refreshPeriods(
   });
   const alertsMs = Math.round(performance.now() - stored);
   return { snapshots, alerts, ms: { ...ms, alerts: alertsMs, total: ms.results + alertsMs } };
+}
+
+/**
+ * The stored snapshots of `next`, each rank's change counted again against `before` (the period
+ * just rebuilt), and which of them that changed; undefined when `next` has not been closed. A tree
+ * with ratings in a closed period has a snapshot for the root above each of them, so the roots
+ * answer that in one request: the nightly run, whose next periods are all still to come, pays no
+ * more than that.
+ */
+async function rerankAfter(
+  before: readonly Snapshot[],
+  next: string,
+  ids: { roots: readonly string[]; activeIds: readonly string[] },
+  deps: AggregationDeps,
+): Promise<{ snapshots: Snapshot[]; changed: Snapshot[] } | undefined> {
+  if ((await deps.results.getSnapshots(ids.roots, next)).length === 0) return undefined;
+  const placeBefore = new Map(before.map((snapshot) => [snapshot.unitId, snapshot] as const));
+  const changed: Snapshot[] = [];
+  const snapshots = (await deps.results.getSnapshots(ids.activeIds, next)).map((snapshot) => {
+    if (!snapshot.rank) return snapshot;
+    const previous = placeBefore.get(snapshot.unitId);
+    // Places compare among the same siblings only, as when the snapshot was built.
+    const position =
+      previous?.rank && previous.parentId === snapshot.parentId ? previous.rank.position : undefined;
+    const change = position === undefined ? null : position - snapshot.rank.position;
+    if (change === snapshot.rank.change) return snapshot;
+    const reranked = { ...snapshot, rank: { ...snapshot.rank, change } };
+    changed.push(reranked);
+    return reranked;
+  });
+  return { snapshots, changed };
 }
 
 /** The SPIKE_TRAILING_DAYS days before `day`: the baseline of dissatisfaction-spike. */

@@ -128,6 +128,76 @@ describe('closing days on dynalite', () => {
     expect((await deps.results.getSnapshot('a', '2026-03-10'))!.index).toBe(100);
   });
 
+  it('brings the rank changes of the periods right after a recomputed range up to date', async () => {
+    // 11 March and 1 April: a 3 of 3 = 100, d 3 of 3 = 100 (tied 1st), b 0 of 3 (3rd).
+    for (const day of ['2026-03-11', '2026-04-01']) {
+      await rateAll(deps, 'a', day, [5, 5, 5]);
+      await rateAll(deps, 'd', day, [5, 5, 5]);
+      await rateAll(deps, 'b', day, [1, 1, 1]);
+    }
+    await closeDays(['2026-03-10', '2026-03-11', '2026-04-01'], deps);
+    const changes = async (period: string) =>
+      Object.fromEntries(
+        (await deps.results.getSnapshots(['a', 'b', 'd'], period)).map((s) => [s.unitId, s.rank!.change]),
+      );
+    // 10 March: a 1st, b and c 2nd, d 4th. March (10th + 11th): a 6/6 = 100 1st, c 2/3 = 66.67
+    // 2nd, d 3/6 = 50 3rd, b 2/6 = 33.33 4th; Q1 the same.
+    expect(await changes('2026-03-11')).toEqual({ a: 0, b: -1, d: 3 });
+    expect(await changes('2026-04')).toEqual({ a: 0, b: 1, d: 2 });
+    const aprilBefore = await deps.results.getSnapshot('d', '2026-04');
+
+    // Paper forms for 10 March typed in late: d gains nine 5s, so 9 of 12 = 75 that day (2nd, b
+    // and c 3rd), and 12 of 15 = 80 in March and Q1 (2nd). Only the 10th is recomputed.
+    await rateAll(deps, 'd', '2026-03-10', [5, 5, 5, 5, 5, 5, 5, 5, 5]);
+    const rerun = await closeDays(['2026-03-10'], deps);
+    expect(rerun.periods).toEqual(['2026-03-10', '2026-03', '2026-Q1', '2026']);
+    expect(await changes('2026-03-11')).toEqual({ a: 0, b: 0, d: 1 });
+    expect(await changes('2026-04')).toEqual({ a: 0, b: 1, d: 1 });
+    expect(await changes('2026-Q2')).toEqual({ a: 0, b: 1, d: 1 });
+    // Only the change moved: the period's own figures and places are as they were.
+    const aprilAfter = await deps.results.getSnapshot('d', '2026-04');
+    expect(aprilAfter).toEqual({ ...aprilBefore, rank: { ...aprilBefore!.rank, change: 1 } });
+    // A period nobody has closed yet is not made up: 2027 has no snapshot.
+    expect(await deps.results.getSnapshot('a', '2027')).toBeUndefined();
+  });
+
+  it('raises the rank-drop that a recompute reveals in the month right after it', async () => {
+    const settings = deps.alerting!.settings;
+    const alerting = {
+      ...deps.alerting!,
+      settings: { ...settings, thresholds: { ...settings.thresholds, rankPlaces: 1 } },
+    };
+    const strict = { ...deps, alerting };
+    // April: a 3 of 3 = 100 1st, e 2 of 3 = 66.67 2nd, b 0 of 3 3rd.
+    await rateAll(deps, 'a', '2026-04-01', [5, 5, 5]);
+    await rateAll(deps, 'e', '2026-04-01', [5, 5, 1]);
+    await rateAll(deps, 'b', '2026-04-01', [1, 1, 1]);
+    await closeDays(['2026-03-10', '2026-04-01'], strict);
+    // e had 2 ratings in March, too few to be ranked: no change in April, so no rank-drop.
+    expect((await deps.results.getSnapshot('e', '2026-04'))!.rank).toEqual({
+      position: 2,
+      of: 3,
+      change: null,
+    });
+    expect(await alerting.alerts.get('e.rank-drop.2026-04')).toBeUndefined();
+
+    // A third March rating typed in late: e 3 of 3 = 100, 1st with a; in April it lost a place.
+    await rateAll(deps, 'e', '2026-03-10', [5]);
+    await closeDays(['2026-03-10'], strict);
+    expect((await deps.results.getSnapshot('e', '2026-04'))!.rank).toEqual({
+      position: 2,
+      of: 3,
+      change: -1,
+    });
+    expect(await alerting.alerts.get('e.rank-drop.2026-04')).toMatchObject({
+      unitId: 'e',
+      rule: 'rank-drop',
+      period: '2026-04',
+      severity: 'info',
+      figures: { position: 2, previousPosition: 1, of: 3, lost: 1 },
+    });
+  });
+
   it('gives identical snapshots when a range is closed again', async () => {
     await rateAll(deps, 'b', '2026-04-02', [4, 3, 5, 1]);
     const periods = ['2026-03-10', '2026-04-02', '2026-03', '2026-04', '2026-Q1', '2026-Q2', '2026'];

@@ -4,6 +4,7 @@ import {
   dayRange,
   daysBetween,
   inServiceYears,
+  nextPeriod,
   partsListOf,
   partsOf,
   periodKind,
@@ -109,6 +110,25 @@ describe('periods', () => {
       '2025',
     ]);
     expect(previousPeriod('2024-03-01')).toBe('2024-02-29');
+  });
+
+  it('knows the next period of the same kind across year ends, the way back to previousPeriod', () => {
+    expect(['2025-12-31', '2025-12', '2025-Q4', '2025'].map(nextPeriod)).toEqual([
+      '2026-01-01',
+      '2026-01',
+      '2026-Q1',
+      '2026',
+    ]);
+    expect(nextPeriod('2024-02-28')).toBe('2024-02-29');
+    expect(nextPeriod('2026-09')).toBe('2026-10');
+    const anyPeriod = fc
+      .date({
+        min: new Date('2000-01-02T00:00:00Z'),
+        max: new Date('2099-12-30T00:00:00Z'),
+        noInvalidDate: true,
+      })
+      .chain((date) => fc.constantFrom(...Object.values(periodsContaining(vietnamDay(date)))));
+    fc.assert(fc.property(anyPeriod, (period) => previousPeriod(nextPeriod(period)) === period));
   });
 
   it('splits a period into the parts the histograms are summed from', () => {
