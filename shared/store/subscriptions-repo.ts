@@ -88,17 +88,41 @@ export class SubscriptionsRepository {
 
   /**
    * Records that the record `id` holds the SNS subscription `arn`. Several records can hold one:
-   * SNS answers the same subscription for the same endpoint and filter, whoever asks.
+   * SNS answers the same subscription for the same endpoint and filter, whoever asks. False, and
+   * nothing held, while the subscription is being removed at SNS (close), until `now` is past the
+   * time the remover gave itself.
    */
-  hold(arn: string, id: string): Promise<void> {
-    return withAvailability(async () => {
-      await updateItem(this.db, {
-        Key: keys.snsSubscription(arnHash(arn)),
-        UpdateExpression: 'ADD holders :id SET #type = :type',
-        ExpressionAttributeNames: { '#type': 'type' },
-        ExpressionAttributeValues: { ':id': new Set([id]), ':type': 'sns-subscription' },
-      });
-    });
+  hold(arn: string, id: string, now: string): Promise<boolean> {
+    return withAvailability(() =>
+      conditionally(() =>
+        updateItem(this.db, {
+          Key: keys.snsSubscription(arnHash(arn)),
+          UpdateExpression: 'ADD holders :id SET #type = :type',
+          ConditionExpression: 'attribute_not_exists(closingUntil) OR closingUntil < :now',
+          ExpressionAttributeNames: { '#type': 'type' },
+          ExpressionAttributeValues: { ':id': new Set([id]), ':type': 'sns-subscription', ':now': now },
+        }),
+      ),
+    );
+  }
+
+  /**
+   * Marks the SNS subscription `arn` as being removed, until `until`, if nobody holds it: from then
+   * on hold refuses it, so no record can come to stand for a subscription SNS is about to delete.
+   * False if a record holds it again (it stays).
+   */
+  close(arn: string, until: string): Promise<boolean> {
+    return withAvailability(() =>
+      conditionally(() =>
+        updateItem(this.db, {
+          Key: keys.snsSubscription(arnHash(arn)),
+          UpdateExpression: 'SET closingUntil = :until, #type = :type',
+          ConditionExpression: 'attribute_not_exists(holders)',
+          ExpressionAttributeNames: { '#type': 'type' },
+          ExpressionAttributeValues: { ':until': until, ':type': 'sns-subscription' },
+        }),
+      ),
+    );
   }
 
   /** Removes the count of an SNS subscription nobody holds any more (after SNS let it go). */

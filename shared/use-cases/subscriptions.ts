@@ -53,8 +53,16 @@ export async function subscribe(input: SubscriptionInput, principal: Principal, 
   const earlier = (await deps.subscriptions.ofOwner(principal.subject)).find(
     (subscription) => subscription.subscriptionArn === subscriptionArn && !subscription.counted,
   );
+  const now = deps.clock();
+  const hold = async (id: string) => {
+    if (!(await deps.subscriptions.hold(subscriptionArn, id, now.toISOString()))) {
+      // Being removed at SNS as the last record for it went: asked again once that is done,
+      // SNS makes a new subscription.
+      throw new ServiceUnavailableError('this endpoint is being unsubscribed; try again', 2);
+    }
+  };
   if (earlier) {
-    await deps.subscriptions.hold(subscriptionArn, earlier.id);
+    await hold(earlier.id);
     await deps.subscriptions.put({ ...earlier, counted: true });
     return subscriptionView(earlier);
   }
@@ -67,13 +75,13 @@ export async function subscribe(input: SubscriptionInput, principal: Principal, 
     endpoint: input.endpoint,
     minSeverity: input.minSeverity,
     subscriptionArn,
-    createdAt: deps.clock().toISOString(),
+    createdAt: now.toISOString(),
     counted: true,
   };
   // Held before the record is written: a crash in between leaves a holder the retry completes
   // with its record (the id is the same), never a record whose SNS subscription another
   // official's deletion could take away. Holding twice is holding once.
-  await deps.subscriptions.hold(subscriptionArn, subscription.id);
+  await hold(subscription.id);
   for (let attempt = 0; attempt < 2; attempt++) {
     if (await deps.subscriptions.create(subscription)) return subscriptionView(subscription);
     const existing = await deps.subscriptions.get(subscription.id);
@@ -93,9 +101,18 @@ export async function listSubscriptions(principal: Principal, deps: Subscription
 }
 
 /**
+ * Longer than the subscriptions function may run: a remover that dies after marking a subscription
+ * as being removed (close) blocks new holders of it for this long at most.
+ */
+const CLOSING_SECONDS = 60;
+
+/**
  * Unsubscribes at SNS, then deletes the record, so a failure in between leaves a record to retry
  * with. Two officials who subscribed the same endpoint to the same area with the same minimum
- * share one SNS subscription: it is kept while another record still stands for it.
+ * share one SNS subscription: it is kept while another record still stands for it. Between the
+ * last record letting go and SNS's Unsubscribe, the subscription is marked as being removed, so
+ * a Subscribe that SNS answers with it in that moment is refused (and retried), rather than left
+ * with a record standing for a subscription that is gone.
  */
 export async function unsubscribe(id: string, principal: Principal, deps: SubscriptionDeps): Promise<void> {
   const subscription = await deps.subscriptions.get(id);
@@ -112,7 +129,8 @@ export async function unsubscribe(id: string, principal: Principal, deps: Subscr
     (await deps.subscriptions.under(subscription.unitPath)).some(
       (other) => other.id !== id && other.subscriptionArn === arn && !other.counted,
     );
-  if (stillHeld === 0 && !heldUncounted) {
+  const closingUntil = new Date(deps.clock().getTime() + CLOSING_SECONDS * 1000).toISOString();
+  if (stillHeld === 0 && !heldUncounted && (await deps.subscriptions.close(arn, closingUntil))) {
     await deps.topic.unsubscribe(arn);
     await deps.subscriptions.forget(arn);
   }

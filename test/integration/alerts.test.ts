@@ -14,9 +14,10 @@ import { type Runtime, startRuntime } from '../../infra/local/runtime';
 import { createAlertDeps } from '../../shared/deps';
 import { createDb } from '../../shared/store/dynamo';
 import { SubscriptionsRepository } from '../../shared/store/subscriptions-repo';
+import { UnitsRepository } from '../../shared/store/units-repo';
 import { processOutbox, raiseAlerts } from '../../shared/use-cases/alerts';
 import { snsAlertsTopic } from '../../shared/use-cases/alerts-topic';
-import { filterPolicyOf } from '../../shared/use-cases/subscriptions';
+import { filterPolicyOf, subscribe, unsubscribe } from '../../shared/use-cases/subscriptions';
 import { aSnapshot } from '../support/builders';
 import { call, createTestDeps, uniqueTableName } from '../support/harness';
 
@@ -337,6 +338,60 @@ describe('alerts through subscriptions on the local runtime', () => {
     expect(deleted.map((answer) => answer.status)).toEqual([204, 204]);
     expect(await ofQueue()).toHaveLength(0);
   });
+  it('refuses a subscribe that lands while the last record’s SNS subscription is being removed, and makes a new one after', async () => {
+    const queue = await createQueue('closing');
+    const db = createDb(runtime.tableName);
+    const topic = snsAlertsTopic(runtime.topicArn);
+    const deps = {
+      units: new UnitsRepository(db),
+      subscriptions: new SubscriptionsRepository(db),
+      topic,
+      clock: () => new Date(),
+    };
+    const official = { role: 'official', subject: 'official-ba-dinh', unitId: 'ba-dinh' } as const;
+    const colleague = { role: 'official', subject: 'colleague-ba-dinh', unitId: 'ba-dinh' } as const;
+    const input = { protocol: 'sqs', endpoint: queue.arn, unitId: 'kim-ma', minSeverity: 'info' } as const;
+    const ofQueue = async () =>
+      (
+        await new SNSClient({}).send(new ListSubscriptionsByTopicCommand({ TopicArn: runtime.topicArn }))
+      ).Subscriptions!.filter((subscription) => subscription.Endpoint === queue.arn);
+
+    const mine = await subscribe(input, official, deps);
+    // The colleague subscribes the same queue to the same area just as the official's record, the
+    // last for it, lets go: after that, and before SNS's Unsubscribe.
+    let during: unknown;
+    const racing = {
+      ...deps,
+      topic: {
+        ...topic,
+        unsubscribe: async (arn: string) => {
+          during = await subscribe(input, colleague, deps).catch((error: Error) => error);
+          await topic.unsubscribe(arn);
+        },
+      },
+    };
+    await unsubscribe(mine.id, official, racing);
+    expect(during).toMatchObject({ name: 'ServiceUnavailableError', retryAfterSeconds: 2 });
+    expect(await ofQueue()).toHaveLength(0);
+    expect((await deps.subscriptions.ofOwner('colleague-ba-dinh')).length).toBe(0);
+
+    // Asked again, SNS makes a new subscription, and the record stands for one that exists.
+    const again = await subscribe(input, colleague, deps);
+    const live = await ofQueue();
+    expect(live).toHaveLength(1);
+    expect((await deps.subscriptions.get(again.id))!.subscriptionArn).toBe(live[0]!.SubscriptionArn);
+    await unsubscribe(again.id, colleague, deps);
+    expect(await ofQueue()).toHaveLength(0);
+
+    // A remover that died after marking frees the subscription when its time is up, and a held
+    // subscription cannot be marked.
+    const arn = `${runtime.topicArn}:closing-${label}`;
+    expect(await deps.subscriptions.close(arn, '2026-01-01T00:01:00.000Z')).toBe(true);
+    expect(await deps.subscriptions.hold(arn, 'A', '2026-01-01T00:00:59.999Z')).toBe(false);
+    expect(await deps.subscriptions.hold(arn, 'A', '2026-01-01T00:01:00.001Z')).toBe(true);
+    expect(await deps.subscriptions.close(arn, '2026-01-01T00:02:00.000Z')).toBe(false);
+  });
+
   it('takes over a record made before holders were counted, and keeps a subscription such a record holds', async () => {
     const queue = await createQueue('legacy');
     const path = '/hn/ba-dinh/kim-ma/';
