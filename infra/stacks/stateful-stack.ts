@@ -73,6 +73,8 @@ export class StatefulStack extends Stack {
     this.qrSecret = new secretsmanager.Secret(this, 'QrSigningKeys', {
       description: `sipas ${settings.stage}: HMAC keys that sign QR codes (shared/qr/codes.ts QrKeysSchema)`,
       // The shape QrKeysSchema parses; an operator rotates by adding k2 and setting current to 2.
+      // Never edit: CloudFormation generates a new value when these settings change, which would
+      // retire every printed poster at the next deploy (test/infra/stacks.test.ts pins them).
       generateSecretString: {
         secretStringTemplate: JSON.stringify({ current: 1, retired: [] }),
         generateStringKey: 'k1',
