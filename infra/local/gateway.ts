@@ -4,13 +4,13 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import type { Context } from 'aws-lambda';
 import type { HttpEvent, HttpResult } from '../../shared/http/types';
-import { type FunctionName, ROUTES, type RouteSpec, routeKey } from '../../shared/routes';
+import { FUNCTIONS, type FunctionName, ROUTES, type RouteSpec, routeKey } from '../../shared/routes';
 
 /**
  * A stand-in for API Gateway's HTTP API: it turns real HTTP requests into payload-2.0 events,
  * runs the JWT check on officials' routes, invokes the same handlers the cloud runs, and writes
  * their results back. Where API Gateway answers by itself (no route, bad token, body over
- * 10 MB), it answers the same way.
+ * 10 MB, a function past its time limit), it answers the same way.
  */
 export type LocalHandler = (event: HttpEvent, context: Context) => Promise<HttpResult | undefined>;
 
@@ -21,6 +21,8 @@ export interface GatewayOptions {
   verifyToken: (authorization: string | undefined) => Promise<Record<string, string> | undefined>;
   /** routes served only by the local runtime (the development sign-in page) */
   extraRoutes?: readonly LocalRoute[];
+  /** a function's time limit; its `timeoutSeconds` in shared/routes.ts unless given (tests) */
+  timeoutMs?: (name: FunctionName) => number;
 }
 
 export interface LocalRoute {
@@ -169,14 +171,14 @@ export function buildEvent(input: {
   };
 }
 
-function lambdaContext(functionName: string): Context {
-  const deadline = Date.now() + 30_000;
+function lambdaContext(functionName: FunctionName, timeoutMs: number): Context {
+  const deadline = Date.now() + timeoutMs;
   return {
     callbackWaitsForEmptyEventLoop: false,
     functionName,
     functionVersion: '$LATEST',
     invokedFunctionArn: `arn:aws:lambda:local:000000000000:function:${functionName}`,
-    memoryLimitInMB: '256',
+    memoryLimitInMB: String(FUNCTIONS[functionName].memoryMb),
     awsRequestId: randomUUID(),
     logGroupName: `/aws/lambda/${functionName}`,
     logStreamName: 'local',
@@ -198,6 +200,24 @@ function send(
 }
 
 const gatewayJson = (message: string) => JSON.stringify({ message });
+
+const TIMED_OUT = Symbol('timed out');
+
+/**
+ * The handler's result, or TIMED_OUT once its time limit has passed, as Lambda stops a function
+ * there. Locally it cannot be stopped: it runs on, and whatever it answers later is dropped.
+ */
+async function within<T>(work: Promise<T>, ms: number): Promise<T | typeof TIMED_OUT> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<typeof TIMED_OUT>((resolve) => {
+    timer = setTimeout(() => resolve(TIMED_OUT), ms);
+  });
+  try {
+    return await Promise.race([work, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
 
 export async function startGateway(
   options: GatewayOptions,
@@ -242,7 +262,23 @@ export async function startGateway(
         body,
         ...(claims ? { claims } : {}),
       });
-      const result = await handler(event, lambdaContext(matched.route.function));
+      const name = matched.route.function;
+      const timeoutMs = options.timeoutMs?.(name) ?? FUNCTIONS[name].timeoutSeconds * 1000;
+      const work = handler(event, lambdaContext(name, timeoutMs));
+      const result = await within(work, timeoutMs);
+      if (result === TIMED_OUT) {
+        // Lambda's own line, then API Gateway's answer to a function that failed.
+        work.catch(() => undefined);
+        console.error(
+          `${event.requestContext.requestId} Task timed out after ${(timeoutMs / 1000).toFixed(2)} seconds (${name})`,
+        );
+        return send(
+          response,
+          500,
+          { 'content-type': 'application/json' },
+          gatewayJson('Internal Server Error'),
+        );
+      }
       if (!result)
         return send(
           response,

@@ -7,6 +7,7 @@ import { Cron } from 'croner';
 import { resetConfig } from '../../shared/config';
 import { FUNCTIONS, type FunctionName } from '../../shared/routes';
 import { DIGEST, DIGEST_CRON, NIGHTLY, NIGHTLY_CRON } from '../../shared/schedule';
+import { dynamoBudget } from '../../shared/store/dynamo';
 import { createTableInput } from '../../shared/store/table-definition';
 import {
   type DevKeys,
@@ -130,14 +131,24 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       PUBLIC_BASE_URL: gateway.url,
       LOCAL_RUNTIME: 'true',
     });
-    resetConfig();
     for (const [name, spec] of Object.entries(FUNCTIONS) as [
       FunctionName,
       (typeof FUNCTIONS)[FunctionName],
     ][]) {
+      // Each handler makes its clients when imported: it gets the DynamoDB tries and timeouts the
+      // stack gives its function, which end before the gateway stops it (sipas-function.ts).
+      const budget = dynamoBudget(spec.timeoutSeconds);
+      Object.assign(process.env, {
+        DYNAMODB_ATTEMPTS: String(budget.attempts),
+        DYNAMODB_TIMEOUT_MS: String(budget.requestTimeoutMs),
+      });
+      resetConfig();
       const module = (await import(join(PROJECT_ROOT, spec.entry))) as { handler: LocalHandler };
       handlers[name] = module.handler;
     }
+    delete process.env.DYNAMODB_ATTEMPTS;
+    delete process.env.DYNAMODB_TIMEOUT_MS;
+    resetConfig();
 
     const runNightly = (event: unknown = {}) =>
       (handlers.nightly as unknown as (event: unknown) => Promise<unknown>)(event);
