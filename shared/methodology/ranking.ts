@@ -32,12 +32,16 @@ export function rankSiblings(
     const previous = ranked[i - 1];
     const position =
       previous && previous.reported === entry.reported ? ranks.get(previous.unitId)!.position : i + 1;
-    const before = previousPositions.get(entry.unitId);
     ranks.set(entry.unitId, {
       position,
       of: ranked.length,
-      change: before === undefined ? null : before - position,
+      change: rankChange(previousPositions.get(entry.unitId), position),
     });
   });
   return ranks;
+}
+
+/** Places moved up since the previous period (positive: up); null if the unit was not ranked then. */
+export function rankChange(previousPosition: number | undefined, position: number): number | null {
+  return previousPosition === undefined ? null : previousPosition - position;
 }

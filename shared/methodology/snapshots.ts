@@ -2,7 +2,7 @@ import { computeIndex, type Figure, type Interval, round2 } from './formulas';
 import { addHistogram, emptyHistogram, type Histogram } from './histogram';
 import type { InstrumentRegistry } from './instruments';
 import { type PeriodKind, requireKind } from './periods';
-import { type Rank, rankSiblings } from './ranking';
+import { type Rank, rankChange, rankSiblings } from './ranking';
 
 export interface TreeUnit {
   id: string;
@@ -77,6 +77,45 @@ export function poolSubtrees(
     }
   }
   return pooled;
+}
+
+/**
+ * The places of the previous period that rank changes are counted from. A place counts only among
+ * the same siblings: after a move, a unit's place under its old parent says nothing about its
+ * place under the new one. `parentNow` is the unit's parent in the period being ranked.
+ */
+export function previousPositionsOf(
+  previous: readonly Snapshot[],
+  parentNow: (unitId: string) => string | null | undefined,
+): Map<string, number> {
+  return new Map(
+    previous
+      .filter((s) => s.rank && parentNow(s.unitId) === s.parentId)
+      .map((s) => [s.unitId, s.rank!.position] as const),
+  );
+}
+
+/**
+ * A period's stored snapshots with each rank's change counted again from `previous`, the period
+ * before it as it stands now (just recomputed), and the ones whose change moved. Places, figures
+ * and everything else stay as they were stored.
+ */
+export function withRankChanges(
+  stored: readonly Snapshot[],
+  previous: readonly Snapshot[],
+): { snapshots: Snapshot[]; changed: Snapshot[] } {
+  const parentOf = new Map(stored.map((s) => [s.unitId, s.parentId] as const));
+  const positions = previousPositionsOf(previous, (unitId) => parentOf.get(unitId));
+  const changed: Snapshot[] = [];
+  const snapshots = stored.map((snapshot) => {
+    if (!snapshot.rank) return snapshot;
+    const change = rankChange(positions.get(snapshot.unitId), snapshot.rank.position);
+    if (change === snapshot.rank.change) return snapshot;
+    const updated = { ...snapshot, rank: { ...snapshot.rank, change } };
+    changed.push(updated);
+    return updated;
+  });
+  return { snapshots, changed };
 }
 
 /**

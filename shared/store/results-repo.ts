@@ -12,6 +12,7 @@ import {
   getItem,
   type Item,
   queryAll,
+  queryPage,
   withAvailability,
 } from './dynamo';
 import { keys } from './keys';
@@ -160,6 +161,22 @@ export class ResultsRepository {
       return { ...keys.histogramBucket(period, bucket), type: 'histograms', period, data };
     });
     return withAvailability(() => batchPut(this.db, items));
+  }
+
+  /**
+   * Whether a run has closed `period`: every run stores its own histograms (putOwnHistograms, every
+   * bucket, empty ones too), whether or not any unit got a snapshot. One item is read.
+   */
+  wasClosed(period: string): Promise<boolean> {
+    return withAvailability(async () => {
+      const { items } = await queryPage(this.db, {
+        KeyConditionExpression: 'PK = :pk',
+        ExpressionAttributeValues: { ':pk': keys.histogramPartition(period) },
+        ProjectionExpression: 'PK',
+        Limit: 1,
+      });
+      return items.length > 0;
+    });
   }
 
   /** Every unit's own histogram of one period, by unit id (one Query of HISTOGRAM_BUCKETS small items). */

@@ -21,9 +21,11 @@ import {
 import {
   buildSnapshots,
   poolSubtrees,
+  previousPositionsOf,
   type Snapshot,
   type SnapshotPolicy,
   type TreeUnit,
+  withRankChanges,
 } from '../methodology/snapshots';
 import type { LeasesRepository } from '../store/lease-repo';
 import type { RatingsRepository } from '../store/ratings-repo';
@@ -295,6 +297,13 @@ export async function refreshPeriods(
       }
     }
   };
+  // The periods right after this run's that an earlier run closed: their rank changes count from
+  // this run's places (rerankAfter). Asked now, as nothing this run writes can change the answer.
+  const closedAfter = new Map(
+    sorted
+      .filter((period) => !inRun.has(nextPeriod(period)) && inServiceYears(nextPeriod(period)))
+      .map((period) => [period, early(deps.results.wasClosed(nextPeriod(period)))] as const),
+  );
   const days = sorted.filter((period) => requireKind(period) === 'day');
   const later = sorted.filter((period) => requireKind(period) !== 'day');
   // What the days need goes first; what only the months, quarters, years and the spike rule need
@@ -326,13 +335,7 @@ export async function refreshPeriods(
     const previous = builtByPeriod.get(previousPeriod(period)) ?? (await storedPrevious.get(period)!);
     ownByPeriod.set(period, own);
     previousByPeriod.set(period, previous);
-    // A rank's change compares places among the same siblings: after a move, the unit's place
-    // under its old parent says nothing about its place under the new one.
-    const previousPositions = new Map(
-      previous
-        .filter((s) => s.rank && parentOf.get(s.unitId) === s.parentId)
-        .map((s) => [s.unitId, s.rank!.position] as const),
-    );
+    const previousPositions = previousPositionsOf(previous, (unitId) => parentOf.get(unitId));
     const attributed = tree.attribute(own);
     const built = buildSnapshots({
       period,
@@ -359,18 +362,22 @@ export async function refreshPeriods(
   }
   if (days.length > 0 && daysStored === undefined) await closeTheDays();
   // A rank's change counts places against the period before, so recomputing a period moves the
-  // baseline of the one after it. Where that one was closed by an earlier run, its changes are
-  // brought up to date here and its rules evaluated again below, as if it had been in the range.
-  const roots = tree.active.filter((unit) => unit.parentId === null).map((unit) => unit.id);
-  for (const period of sorted) {
-    const next = nextPeriod(period);
-    if (inRun.has(next) || !inServiceYears(next)) continue;
+  // baseline of the one after it. Where an earlier run closed that one, its stored changes are
+  // counted again from this run's places, and its rules are evaluated again below with the
+  // rest. Only the changes: its places, figures and sibling lists stay as that run left them.
+  for (const [period, closed] of closedAfter) {
+    if (!(await closed)) continue;
     options.stillHeld?.();
-    const reranked = await rerankAfter(builtByPeriod.get(period)!, next, { roots, activeIds }, deps);
-    if (!reranked) continue;
+    const next = nextPeriod(period);
+    const before = builtByPeriod.get(period)!;
+    const reranked = withRankChanges(await deps.results.getSnapshots(activeIds, next), before);
     if (reranked.changed.length > 0) writes.add(deps.results.putSnapshots(reranked.changed));
+    logger.info('rank changes of the closed period after the range counted again', {
+      period: next,
+      changed: reranked.changed.length,
+    });
     builtByPeriod.set(next, reranked.snapshots);
-    previousByPeriod.set(next, builtByPeriod.get(period)!);
+    previousByPeriod.set(next, before);
   }
   // dissatisfaction-spike compares each day with the 28 days before it: both pooled over today's
   // tree, so a unit moved or merged within the window is compared like with like.
@@ -401,37 +408,6 @@ export async function refreshPeriods(
   });
   const alertsMs = Math.round(performance.now() - stored);
   return { snapshots, alerts, ms: { ...ms, alerts: alertsMs, total: ms.results + alertsMs } };
-}
-
-/**
- * The stored snapshots of `next`, each rank's change counted again against `before` (the period
- * just rebuilt), and which of them that changed; undefined when `next` has not been closed. A tree
- * with ratings in a closed period has a snapshot for the root above each of them, so the roots
- * answer that in one request: the nightly run, whose next periods are all still to come, pays no
- * more than that.
- */
-async function rerankAfter(
-  before: readonly Snapshot[],
-  next: string,
-  ids: { roots: readonly string[]; activeIds: readonly string[] },
-  deps: AggregationDeps,
-): Promise<{ snapshots: Snapshot[]; changed: Snapshot[] } | undefined> {
-  if ((await deps.results.getSnapshots(ids.roots, next)).length === 0) return undefined;
-  const placeBefore = new Map(before.map((snapshot) => [snapshot.unitId, snapshot] as const));
-  const changed: Snapshot[] = [];
-  const snapshots = (await deps.results.getSnapshots(ids.activeIds, next)).map((snapshot) => {
-    if (!snapshot.rank) return snapshot;
-    const previous = placeBefore.get(snapshot.unitId);
-    // Places compare among the same siblings only, as when the snapshot was built.
-    const position =
-      previous?.rank && previous.parentId === snapshot.parentId ? previous.rank.position : undefined;
-    const change = position === undefined ? null : position - snapshot.rank.position;
-    if (change === snapshot.rank.change) return snapshot;
-    const reranked = { ...snapshot, rank: { ...snapshot.rank, change } };
-    changed.push(reranked);
-    return reranked;
-  });
-  return { snapshots, changed };
 }
 
 /** The SPIKE_TRAILING_DAYS days before `day`: the baseline of dissatisfaction-spike. */

@@ -13,8 +13,14 @@ import { captureLogs } from '../support/log-capture';
 
 let sequence = 0;
 
-/** Stores one sipas-2023 rating received at noon (Vietnam time) of `day`. */
-async function rate(deps: Deps, unitId: string, day: string, answers: Record<string, number>): Promise<void> {
+/** Stores one rating (sipas-2023 unless said) received at noon (Vietnam time) of `day`. */
+async function rate(
+  deps: Deps,
+  unitId: string,
+  day: string,
+  answers: Record<string, number>,
+  instrument = 'sipas-2023',
+): Promise<void> {
   sequence += 1;
   const receivedAt = `${day}T05:00:00.000Z`;
   const rating: Rating = {
@@ -23,7 +29,7 @@ async function rate(deps: Deps, unitId: string, day: string, answers: Record<str
     unitId,
     receivedAt,
     day: vietnamDay(receivedAt),
-    instrument: 'sipas-2023',
+    instrument,
     instrumentVersion: 1,
     answers,
     lang: 'vi',
@@ -157,8 +163,42 @@ describe('closing days on dynalite', () => {
     // Only the change moved: the period's own figures and places are as they were.
     const aprilAfter = await deps.results.getSnapshot('d', '2026-04');
     expect(aprilAfter).toEqual({ ...aprilBefore, rank: { ...aprilBefore!.rank, change: 1 } });
-    // A period nobody has closed yet is not made up: 2027 has no snapshot.
-    expect(await deps.results.getSnapshot('a', '2027')).toBeUndefined();
+  });
+
+  it('counts the next period as closed even when only counters, which their parents cannot score, were rated in it', async () => {
+    // Two counter-3 counters under a (sipas-2023): they share no item with it, so a, and the
+    // city above it, get no results from them.
+    for (const id of ['k1', 'k2'])
+      await putUnit(id, { name: id, level: 'counter', parentId: 'a', instrument: 'counter-3' }, '/', deps);
+    const counter = (id: string, day: string, levels: number[]) =>
+      Promise.all(levels.map((level) => rate(deps, id, day, { 'overall.service': level }, 'counter-3')));
+    // 10 March: k1 3 of 3 satisfied (2 or 3) = 100 1st, k2 1 of 3 = 33.33 2nd.
+    await counter('k1', '2026-03-10', [3, 3, 3]);
+    await counter('k2', '2026-03-10', [1, 1, 3]);
+    // 11 March, nothing else rated: k2 100 1st (+1), k1 2 of 3 = 66.67 2nd (-1).
+    await counter('k1', '2026-03-11', [3, 3, 1]);
+    await counter('k2', '2026-03-11', [3, 3, 3]);
+    await closeDays(['2026-03-10', '2026-03-11'], deps);
+    expect(await deps.results.getSnapshot('hn', '2026-03-11')).toBeUndefined();
+    expect((await deps.results.getSnapshot('k2', '2026-03-11'))!.rank).toEqual({
+      position: 1,
+      of: 2,
+      change: 1,
+    });
+
+    // Six 1s for k1 on the 10th, typed in late: 3 of 9 = 33.33, tied 1st with k2 on the 10th.
+    await counter('k1', '2026-03-10', [1, 1, 1, 1, 1, 1]);
+    await closeDays(['2026-03-10'], deps);
+    expect((await deps.results.getSnapshot('k2', '2026-03-11'))!.rank).toEqual({
+      position: 1,
+      of: 2,
+      change: 0,
+    });
+    expect((await deps.results.getSnapshot('k1', '2026-03-11'))!.rank).toEqual({
+      position: 2,
+      of: 2,
+      change: -1,
+    });
   });
 
   it('raises the rank-drop that a recompute reveals in the month right after it', async () => {
@@ -196,6 +236,10 @@ describe('closing days on dynalite', () => {
       severity: 'info',
       figures: { position: 2, previousPosition: 1, of: 3, lost: 1 },
     });
+    // One alert per (unit, rule, period): b's, raised in the first run when it fell from 2nd to
+    // 3rd, stays as it was although b is now 3rd in both months (change 0).
+    expect((await deps.results.getSnapshot('b', '2026-04'))!.rank!.change).toBe(0);
+    expect(await alerting.alerts.get('b.rank-drop.2026-04')).toMatchObject({ figures: { lost: 1 } });
   });
 
   it('gives identical snapshots when a range is closed again', async () => {

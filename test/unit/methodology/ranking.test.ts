@@ -1,6 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { rankSiblings } from '../../../shared/methodology/ranking';
+import { withRankChanges } from '../../../shared/methodology/snapshots';
+import { aSnapshot } from '../../support/builders';
 
 describe('ranking among siblings', () => {
   it('uses standard competition ranking for ties (1, 2, 2, 4)', () => {
@@ -65,5 +67,43 @@ describe('ranking among siblings', () => {
         },
       ),
     );
+  });
+});
+
+describe('rank changes counted again from a recomputed previous period', () => {
+  const place = (unitId: string, parentId: string | null, position: number, change: number | null = null) =>
+    aSnapshot({ unitId, parentId, rank: { position, of: 3, change } });
+
+  it('counts places moved up against the same siblings, and lists only the changes that moved', () => {
+    // Stored April: a 1st (was 1st), b 2nd (was 3rd: +1), c 3rd (was 2nd: -1), d unranked.
+    const april = [
+      place('a', 'hn', 1, 0),
+      place('b', 'hn', 2, 1),
+      place('c', 'hn', 3, -1),
+      aSnapshot({ unitId: 'd' }),
+    ];
+    // March recomputed: b 1st, a 2nd, c 3rd.
+    const march = [place('b', 'hn', 1), place('a', 'hn', 2), place('c', 'hn', 3)];
+    const { snapshots, changed } = withRankChanges(april, march);
+    // a: 2 - 1 = +1; b: 1 - 2 = -1; c: 3 - 3 = 0; d has no rank and stays as it was.
+    expect(snapshots.map((s) => [s.unitId, s.rank?.change ?? 'unranked'])).toEqual([
+      ['a', 1],
+      ['b', -1],
+      ['c', 0],
+      ['d', 'unranked'],
+    ]);
+    expect(changed.map((s) => s.unitId)).toEqual(['a', 'b', 'c']);
+    expect(snapshots[0]).toEqual({ ...april[0], rank: { position: 1, of: 3, change: 1 } });
+  });
+
+  it('gives no change to a unit ranked under another parent before, or not ranked at all', () => {
+    const april = [place('a', 'hn', 1, 2), place('b', 'hn', 2, 0)];
+    // a was 3rd under another parent; b was not ranked in March
+    const march = [place('a', 'hcm', 3), aSnapshot({ unitId: 'b', parentId: 'hn' })];
+    const { snapshots, changed } = withRankChanges(april, march);
+    expect(snapshots.map((s) => s.rank!.change)).toEqual([null, null]);
+    expect(changed).toHaveLength(2);
+    // nothing to change: nothing listed
+    expect(withRankChanges(snapshots, march).changed).toEqual([]);
   });
 });
