@@ -26,6 +26,8 @@
  * |25 | an official's own subscriptions           | Query GSI2| GSI2PK=SUBS#<subject>                                   |
  * |26 | every subscription, by unit path          | Query GSI1| GSI1PK=SUBS, GSI1SK=<unitPath><id>                      |
  * |27 | the records holding one SNS subscription  | UpdateItem| PK=SUBARN#<sha256 of the ARN>, SK=SUBARN, ADD/DELETE holders |
+ * |   | (ADD only if not being removed or gone;    |           | SET closingUntil if no holders, then gone + expiresAt   |
+ * |   | marked as such while SNS lets it go)       |           |                                                         |
  *
  * A rating is keyed by what makes it unique (its dossier if it has one, else its submission id)
  * so that one conditional PutItem both stores it and refuses a repeat: no transaction, no second

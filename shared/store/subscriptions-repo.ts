@@ -89,8 +89,8 @@ export class SubscriptionsRepository {
   /**
    * Records that the record `id` holds the SNS subscription `arn`. Several records can hold one:
    * SNS answers the same subscription for the same endpoint and filter, whoever asks. False, and
-   * nothing held, while the subscription is being removed at SNS (close), until `now` is past the
-   * time the remover gave itself.
+   * nothing held, while the subscription is being removed at SNS (close, until `now` is past the
+   * time the remover gave itself), and once it is gone (forget).
    */
   hold(arn: string, id: string, now: string): Promise<boolean> {
     return withAvailability(() =>
@@ -98,7 +98,8 @@ export class SubscriptionsRepository {
         updateItem(this.db, {
           Key: keys.snsSubscription(arnHash(arn)),
           UpdateExpression: 'ADD holders :id SET #type = :type',
-          ConditionExpression: 'attribute_not_exists(closingUntil) OR closingUntil < :now',
+          ConditionExpression:
+            'attribute_not_exists(gone) AND (attribute_not_exists(closingUntil) OR closingUntil < :now)',
           ExpressionAttributeNames: { '#type': 'type' },
           ExpressionAttributeValues: { ':id': new Set([id]), ':type': 'sns-subscription', ':now': now },
         }),
@@ -125,13 +126,20 @@ export class SubscriptionsRepository {
     );
   }
 
-  /** Removes the count of an SNS subscription nobody holds any more (after SNS let it go). */
-  forget(arn: string): Promise<void> {
+  /**
+   * Records that SNS has let the subscription `arn` go, once nobody holds it: hold refuses it from
+   * then on, however late a subscribe that SNS answered with it before comes to hold it. SNS never
+   * answers with a deleted subscription's ARN again, so the mark only has to outlast such a
+   * latecomer; the table's TTL removes it a day later.
+   */
+  forget(arn: string, expiresAtEpochSeconds: number): Promise<void> {
     return withAvailability(async () => {
       await conditionally(() =>
-        deleteItem(this.db, {
+        updateItem(this.db, {
           Key: keys.snsSubscription(arnHash(arn)),
+          UpdateExpression: 'SET gone = :gone, expiresAt = :expiresAt',
           ConditionExpression: 'attribute_not_exists(holders)',
+          ExpressionAttributeValues: { ':gone': true, ':expiresAt': expiresAtEpochSeconds },
         }),
       );
     });

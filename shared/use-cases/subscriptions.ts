@@ -106,13 +106,16 @@ export async function listSubscriptions(principal: Principal, deps: Subscription
  */
 const CLOSING_SECONDS = 60;
 
+/** How long a subscription SNS let go stays marked as gone (forget), against late holders. */
+const GONE_KEPT_SECONDS = 86_400;
+
 /**
  * Unsubscribes at SNS, then deletes the record, so a failure in between leaves a record to retry
  * with. Two officials who subscribed the same endpoint to the same area with the same minimum
- * share one SNS subscription: it is kept while another record still stands for it. Between the
- * last record letting go and SNS's Unsubscribe, the subscription is marked as being removed, so
- * a Subscribe that SNS answers with it in that moment is refused (and retried), rather than left
- * with a record standing for a subscription that is gone.
+ * share one SNS subscription: it is kept while another record still stands for it. From the
+ * moment the last record lets go, the subscription is marked as being removed, then as gone: a
+ * subscribe that SNS answered with it is refused (and retried, which gets a new one) however late
+ * it comes to hold it, rather than left with a record standing for a subscription that is gone.
  */
 export async function unsubscribe(id: string, principal: Principal, deps: SubscriptionDeps): Promise<void> {
   const subscription = await deps.subscriptions.get(id);
@@ -129,10 +132,11 @@ export async function unsubscribe(id: string, principal: Principal, deps: Subscr
     (await deps.subscriptions.under(subscription.unitPath)).some(
       (other) => other.id !== id && other.subscriptionArn === arn && !other.counted,
     );
-  const closingUntil = new Date(deps.clock().getTime() + CLOSING_SECONDS * 1000).toISOString();
+  const now = deps.clock().getTime();
+  const closingUntil = new Date(now + CLOSING_SECONDS * 1000).toISOString();
   if (stillHeld === 0 && !heldUncounted && (await deps.subscriptions.close(arn, closingUntil))) {
     await deps.topic.unsubscribe(arn);
-    await deps.subscriptions.forget(arn);
+    await deps.subscriptions.forget(arn, Math.floor(now / 1000) + GONE_KEPT_SECONDS);
   }
   await deps.subscriptions.delete(id);
 }

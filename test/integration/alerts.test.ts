@@ -357,6 +357,7 @@ describe('alerts through subscriptions on the local runtime', () => {
       ).Subscriptions!.filter((subscription) => subscription.Endpoint === queue.arn);
 
     const mine = await subscribe(input, official, deps);
+    const mineArn = (await deps.subscriptions.get(mine.id))!.subscriptionArn;
     // The colleague subscribes the same queue to the same area just as the official's record, the
     // last for it, lets go: after that, and before SNS's Unsubscribe.
     let during: unknown;
@@ -373,6 +374,9 @@ describe('alerts through subscriptions on the local runtime', () => {
     await unsubscribe(mine.id, official, racing);
     expect(during).toMatchObject({ name: 'ServiceUnavailableError', retryAfterSeconds: 2 });
     expect(await ofQueue()).toHaveLength(0);
+    // A subscribe that SNS answered with it before, slower still, comes to hold it only now that it
+    // is gone: refused all the same.
+    expect(await deps.subscriptions.hold(mineArn, 'latecomer', new Date().toISOString())).toBe(false);
     expect((await deps.subscriptions.ofOwner('colleague-ba-dinh')).length).toBe(0);
 
     // Asked again, SNS makes a new subscription, and the record stands for one that exists.
