@@ -264,14 +264,14 @@ export async function startGateway(
       });
       const name = matched.route.function;
       const timeoutMs = options.timeoutMs?.(name) ?? FUNCTIONS[name].timeoutSeconds * 1000;
-      const work = handler(event, lambdaContext(name, timeoutMs));
+      const context = lambdaContext(name, timeoutMs);
+      const work = handler(event, context);
       const result = await within(work, timeoutMs);
       if (result === TIMED_OUT) {
         // Lambda's own line, then API Gateway's answer to a function that failed.
         work.catch(() => undefined);
-        console.error(
-          `${event.requestContext.requestId} Task timed out after ${(timeoutMs / 1000).toFixed(2)} seconds (${name})`,
-        );
+        const seconds = (timeoutMs / 1000).toFixed(2);
+        console.error(`${context.awsRequestId} Task timed out after ${seconds} seconds (${name})`);
         return send(
           response,
           500,

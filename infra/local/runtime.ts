@@ -131,24 +131,27 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       PUBLIC_BASE_URL: gateway.url,
       LOCAL_RUNTIME: 'true',
     });
-    for (const [name, spec] of Object.entries(FUNCTIONS) as [
-      FunctionName,
-      (typeof FUNCTIONS)[FunctionName],
-    ][]) {
-      // Each handler makes its clients when imported: it gets the DynamoDB tries and timeouts the
-      // stack gives its function, which end before the gateway stops it (sipas-function.ts).
-      const budget = dynamoBudget(spec.timeoutSeconds);
-      Object.assign(process.env, {
-        DYNAMODB_ATTEMPTS: String(budget.attempts),
-        DYNAMODB_TIMEOUT_MS: String(budget.requestTimeoutMs),
-      });
+    // Each handler makes its clients when first imported (in a process, the first runtime's
+    // settings stay): it gets the DynamoDB tries and timeouts the stack gives its function, which
+    // end before the gateway stops it (infra/constructs/sipas-function.ts).
+    const given = { attempts: process.env.DYNAMODB_ATTEMPTS, timeout: process.env.DYNAMODB_TIMEOUT_MS };
+    try {
+      for (const [name, spec] of Object.entries(FUNCTIONS) as [
+        FunctionName,
+        (typeof FUNCTIONS)[FunctionName],
+      ][]) {
+        const budget = dynamoBudget(spec.timeoutSeconds);
+        process.env.DYNAMODB_ATTEMPTS = String(budget.attempts);
+        process.env.DYNAMODB_TIMEOUT_MS = String(budget.requestTimeoutMs);
+        resetConfig();
+        const module = (await import(join(PROJECT_ROOT, spec.entry))) as { handler: LocalHandler };
+        handlers[name] = module.handler;
+      }
+    } finally {
+      restoreEnv('DYNAMODB_ATTEMPTS', given.attempts);
+      restoreEnv('DYNAMODB_TIMEOUT_MS', given.timeout);
       resetConfig();
-      const module = (await import(join(PROJECT_ROOT, spec.entry))) as { handler: LocalHandler };
-      handlers[name] = module.handler;
     }
-    delete process.env.DYNAMODB_ATTEMPTS;
-    delete process.env.DYNAMODB_TIMEOUT_MS;
-    resetConfig();
 
     const runNightly = (event: unknown = {}) =>
       (handlers.nightly as unknown as (event: unknown) => Promise<unknown>)(event);
@@ -187,6 +190,11 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     await stop();
     throw error;
   }
+}
+
+function restoreEnv(name: string, value: string | undefined): void {
+  if (value === undefined) delete process.env[name];
+  else process.env[name] = value;
 }
 
 async function started(
