@@ -96,6 +96,25 @@ export function previousPositionsOf(
 }
 
 /**
+ * Whether a period's stored snapshots were ranked among the siblings `parentOf` (today's tree)
+ * gives them: each ranked unit is under the same parent, and is ranked among as many siblings as
+ * are ranked there now. A unit moved in shows in its parent; one moved or merged away leaves its
+ * old siblings ranked among more than remain.
+ */
+export function rankedOnTree(
+  stored: readonly Snapshot[],
+  parentOf: ReadonlyMap<string, string | null>,
+): boolean {
+  const rankedUnder = new Map<string | null, number>();
+  for (const s of stored) {
+    if (!s.rank) continue;
+    if (parentOf.get(s.unitId) !== s.parentId) return false;
+    rankedUnder.set(s.parentId, (rankedUnder.get(s.parentId) ?? 0) + 1);
+  }
+  return stored.every((s) => !s.rank || s.rank.of === rankedUnder.get(s.parentId));
+}
+
+/**
  * A period's stored snapshots with each rank's change counted again from `previous`, the period
  * before it as it stands now (just recomputed), and the ones whose change moved. Places, figures
  * and everything else stay as they were stored.

@@ -174,6 +174,8 @@ export class ResultsRepository {
         ExpressionAttributeValues: { ':pk': keys.histogramPartition(period) },
         ProjectionExpression: 'PK',
         Limit: 1,
+        // A run that ended a moment ago (the lease lets one start right after) has closed it.
+        ConsistentRead: true,
       });
       return items.length > 0;
     });

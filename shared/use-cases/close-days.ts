@@ -22,6 +22,7 @@ import {
   buildSnapshots,
   poolSubtrees,
   previousPositionsOf,
+  rankedOnTree,
   type Snapshot,
   type SnapshotPolicy,
   type TreeUnit,
@@ -298,7 +299,7 @@ export async function refreshPeriods(
     }
   };
   // The periods right after this run's that an earlier run closed: their rank changes count from
-  // this run's places (rerankAfter). Asked now, as nothing this run writes can change the answer.
+  // this run's places (below the loop). Asked now: nothing this run writes changes the answer.
   const closedAfter = new Map(
     sorted
       .filter((period) => !inRun.has(nextPeriod(period)) && inServiceYears(nextPeriod(period)))
@@ -364,13 +365,25 @@ export async function refreshPeriods(
   // A rank's change counts places against the period before, so recomputing a period moves the
   // baseline of the one after it. Where an earlier run closed that one, its stored changes are
   // counted again from this run's places, and its rules are evaluated again below with the
-  // rest. Only the changes: its places, figures and sibling lists stay as that run left them.
+  // rest. Only the changes: its places, figures and sibling lists stay as that run left them. So
+  // only if it was ranked on today's tree: places among other siblings than this run's compare
+  // nothing, and would raise rank-drops that are not there.
   for (const [period, closed] of closedAfter) {
     if (!(await closed)) continue;
     options.stillHeld?.();
     const next = nextPeriod(period);
+    const stored = await deps.results.getSnapshots(activeIds, next);
+    if (!rankedOnTree(stored, parentOf)) {
+      logger.warn(
+        'the period after the range was ranked on an earlier tree: its rank changes stay until it is recomputed too',
+        {
+          period: next,
+        },
+      );
+      continue;
+    }
     const before = builtByPeriod.get(period)!;
-    const reranked = withRankChanges(await deps.results.getSnapshots(activeIds, next), before);
+    const reranked = withRankChanges(stored, before);
     if (reranked.changed.length > 0) writes.add(deps.results.putSnapshots(reranked.changed));
     logger.info('rank changes of the closed period after the range counted again', {
       period: next,

@@ -165,6 +165,42 @@ describe('closing days on dynalite', () => {
     expect(aprilAfter).toEqual({ ...aprilBefore, rank: { ...aprilBefore!.rank, change: 1 } });
   });
 
+  it('leaves the next period alone when it was ranked on the tree before a merge, raising no rank-drop it cannot know', async () => {
+    const settings = deps.alerting!.settings;
+    const alerting = {
+      ...deps.alerting!,
+      settings: { ...settings, thresholds: { ...settings.thresholds, rankPlaces: 1 } },
+    };
+    const strict = { ...deps, alerting };
+    // April: a 3 of 3 = 100, b 2 of 3, c 1 of 3, d 0: 1st to 4th of 4, each where it was in March
+    // (a 1st, b and c 2nd, d 4th), so no rank-drop.
+    await rateAll(deps, 'a', '2026-04-01', [5, 5, 5]);
+    await rateAll(deps, 'b', '2026-04-01', [5, 5, 1]);
+    await rateAll(deps, 'c', '2026-04-01', [5, 1, 1]);
+    await rateAll(deps, 'd', '2026-04-01', [1, 1, 1]);
+    await closeDays(['2026-03-10', '2026-04-01'], strict);
+    const aprilBefore = sortById(await deps.results.getSnapshots(['a', 'b', 'c', 'd'], '2026-04'));
+
+    // c joins b, and March is recomputed on the new tree: a 1st, b 2nd, d 3rd, of 3. Against those,
+    // April's d (4th of 4, counted with c) would seem to have lost a place it never had.
+    await mergeUnit('c', 'b', '/', deps);
+    const logs = captureLogs();
+    try {
+      await closeDays(['2026-03-10'], strict);
+    } finally {
+      logs.stop();
+    }
+    expect((await deps.results.getSnapshot('d', '2026-03'))!.rank).toEqual({
+      position: 3,
+      of: 3,
+      change: null,
+    });
+    expect(sortById(await deps.results.getSnapshots(['a', 'b', 'c', 'd'], '2026-04'))).toEqual(aprilBefore);
+    expect(await alerting.alerts.get('d.rank-drop.2026-04')).toBeUndefined();
+    const warning = logs.lines().find((line) => line.includes('ranked on an earlier tree'));
+    expect(JSON.parse(warning!).period).toBe('2026-04');
+  });
+
   it('counts the next period as closed even when only counters, which their parents cannot score, were rated in it', async () => {
     // Two counter-3 counters under a (sipas-2023): they share no item with it, so a, and the
     // city above it, get no results from them.

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { rankSiblings } from '../../../shared/methodology/ranking';
-import { withRankChanges } from '../../../shared/methodology/snapshots';
+import { rankedOnTree, withRankChanges } from '../../../shared/methodology/snapshots';
 import { aSnapshot } from '../../support/builders';
 
 describe('ranking among siblings', () => {
@@ -105,5 +105,35 @@ describe('rank changes counted again from a recomputed previous period', () => {
     expect(changed).toHaveLength(2);
     // nothing to change: nothing listed
     expect(withRankChanges(snapshots, march).changed).toEqual([]);
+  });
+});
+
+describe("whether a stored period was ranked on today's tree", () => {
+  const ranked = (unitId: string, parentId: string | null, position: number, of: number) =>
+    aSnapshot({ unitId, parentId, rank: { position, of, change: null } });
+  const today = new Map<string, string | null>([
+    ['hn', null],
+    ['a', 'hn'],
+    ['b', 'hn'],
+    ['k', 'a'],
+  ]);
+
+  it('is when every ranked unit is under the same parent, among as many ranked siblings', () => {
+    const stored = [
+      ranked('hn', null, 1, 1),
+      ranked('a', 'hn', 1, 2),
+      ranked('b', 'hn', 2, 2),
+      aSnapshot({ unitId: 'k', parentId: 'a' }),
+    ];
+    expect(rankedOnTree(stored, today)).toBe(true);
+  });
+
+  it('is not when a unit has moved, or a sibling it was ranked among has gone', () => {
+    // k was ranked under b then; today it is under a
+    expect(
+      rankedOnTree([ranked('a', 'hn', 1, 2), ranked('b', 'hn', 2, 2), ranked('k', 'b', 1, 1)], today),
+    ).toBe(false);
+    // a and b were ranked among three: the third has since been merged away
+    expect(rankedOnTree([ranked('a', 'hn', 1, 3), ranked('b', 'hn', 3, 3)], today)).toBe(false);
   });
 });
