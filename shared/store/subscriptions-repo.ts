@@ -110,7 +110,8 @@ export class SubscriptionsRepository {
   /**
    * Marks the SNS subscription `arn` as being removed, until `until`, if nobody holds it: from then
    * on hold refuses it, so no record can come to stand for a subscription SNS is about to delete.
-   * False if a record holds it again (it stays).
+   * False if a record holds it again (it stays), or if SNS has let it go already (forget), as when
+   * an unsubscribe is retried after its record's deletion failed: nothing left to unsubscribe.
    */
   close(arn: string, until: string): Promise<boolean> {
     return withAvailability(() =>
@@ -118,7 +119,7 @@ export class SubscriptionsRepository {
         updateItem(this.db, {
           Key: keys.snsSubscription(arnHash(arn)),
           UpdateExpression: 'SET closingUntil = :until, #type = :type',
-          ConditionExpression: 'attribute_not_exists(holders)',
+          ConditionExpression: 'attribute_not_exists(holders) AND attribute_not_exists(gone)',
           ExpressionAttributeNames: { '#type': 'type' },
           ExpressionAttributeValues: { ':until': until, ':type': 'sns-subscription' },
         }),

@@ -376,7 +376,9 @@ describe('alerts through subscriptions on the local runtime', () => {
     expect(await ofQueue()).toHaveLength(0);
     // A subscribe that SNS answered with it before, slower still, comes to hold it only now that it
     // is gone: refused all the same.
-    expect(await deps.subscriptions.hold(mineArn, 'latecomer', new Date().toISOString())).toBe(false);
+    // (past the removal's own 60 s, so it is the gone mark that refuses)
+    const later = new Date(Date.now() + 61_000).toISOString();
+    expect(await deps.subscriptions.hold(mineArn, 'latecomer', later)).toBe(false);
     expect((await deps.subscriptions.ofOwner('colleague-ba-dinh')).length).toBe(0);
 
     // Asked again, SNS makes a new subscription, and the record stands for one that exists.
