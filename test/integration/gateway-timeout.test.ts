@@ -24,9 +24,11 @@ describe('the local gateway and a function’s time limit', () => {
   it('answers 500 as API Gateway does when a function runs past its limit, and logs it as Lambda does', async () => {
     const logged = vi.spyOn(console, 'error').mockImplementation(() => undefined);
     let late: (() => void) | undefined;
+    let requestId: string | undefined;
     const gateway = await gatewayWith(
-      () =>
+      (_event, context) =>
         new Promise((resolve) => {
+          requestId = context.awsRequestId;
           late = () => resolve({ statusCode: 200, headers: {}, body: 'too late' });
         }),
       150,
@@ -34,7 +36,7 @@ describe('the local gateway and a function’s time limit', () => {
     const answer = await fetch(`${gateway.url}/v1/openapi.json`);
     expect(answer.status).toBe(500);
     expect(await answer.json()).toEqual({ message: 'Internal Server Error' });
-    expect(String(logged.mock.calls[0]?.[0])).toMatch(/Task timed out after 0\.15 seconds \(openapi\)$/);
+    expect(logged.mock.calls[0]?.[0]).toBe(`${requestId} Task timed out after 0.15 seconds (openapi)`);
     // what the function answers after its limit goes nowhere
     late!();
   });
