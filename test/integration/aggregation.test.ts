@@ -46,6 +46,13 @@ async function unit(deps: Deps, id: string, parentId: string | null, level = 'wa
   await putUnit(id, { name: `Unit ${id}`, level, parentId }, '/', deps);
 }
 
+/** deps whose alerting raises rank-drop for one place lost, so that a handful of units can show it. */
+function rankDropAtOnePlace(deps: Deps) {
+  const settings = deps.alerting!.settings;
+  const thresholds = { ...settings.thresholds, rankPlaces: 1 };
+  return { ...deps, alerting: { ...deps.alerting!, settings: { ...settings, thresholds } } };
+}
+
 const summary = (s: Snapshot | undefined) =>
   s && { n: s.n, index: s.index, sufficient: s.sufficient, rank: s.rank, parentId: s.parentId, path: s.path };
 
@@ -166,12 +173,8 @@ describe('closing days on dynalite', () => {
   });
 
   it('leaves the next period alone when it was ranked on the tree before a merge, raising no rank-drop it cannot know', async () => {
-    const settings = deps.alerting!.settings;
-    const alerting = {
-      ...deps.alerting!,
-      settings: { ...settings, thresholds: { ...settings.thresholds, rankPlaces: 1 } },
-    };
-    const strict = { ...deps, alerting };
+    const strict = rankDropAtOnePlace(deps);
+    const alerting = strict.alerting;
     // April: a 3 of 3 = 100, b 2 of 3, c 1 of 3, d 0: 1st to 4th of 4, each where it was in March
     // (a 1st, b and c 2nd, d 4th), so no rank-drop.
     await rateAll(deps, 'a', '2026-04-01', [5, 5, 5]);
@@ -238,12 +241,8 @@ describe('closing days on dynalite', () => {
   });
 
   it('raises the rank-drop that a recompute reveals in the month right after it', async () => {
-    const settings = deps.alerting!.settings;
-    const alerting = {
-      ...deps.alerting!,
-      settings: { ...settings, thresholds: { ...settings.thresholds, rankPlaces: 1 } },
-    };
-    const strict = { ...deps, alerting };
+    const strict = rankDropAtOnePlace(deps);
+    const alerting = strict.alerting;
     // April: a 3 of 3 = 100 1st, e 2 of 3 = 66.67 2nd, b 0 of 3 3rd.
     await rateAll(deps, 'a', '2026-04-01', [5, 5, 5]);
     await rateAll(deps, 'e', '2026-04-01', [5, 5, 1]);
