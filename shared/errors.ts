@@ -10,6 +10,19 @@ export interface FieldIssue {
   message: string;
 }
 
+/**
+ * A zod error's issues as the fields at fault. A key the schema does not know is named itself
+ * (`x`, not the object holding it); an issue with the whole input is put on `root` (`body`,
+ * `query`).
+ */
+export function fieldIssues(error: $ZodError, root: string): FieldIssue[] {
+  return error.issues.flatMap((issue) =>
+    issue.code === 'unrecognized_keys'
+      ? issue.keys.map((key) => ({ field: [...issue.path, key].join('.'), message: 'not a known field' }))
+      : [{ field: issue.path.join('.') || root, message: issue.message }],
+  );
+}
+
 export abstract class DomainError extends Error {
   constructor(message: string) {
     super(message);

@@ -1,6 +1,8 @@
 import type * as z from 'zod';
 import type * as zm from 'zod/mini';
+import { $ZodError } from 'zod/v4/core';
 import {
+  fieldIssues,
   MalformedBodyError,
   PayloadTooLargeError,
   UnsupportedMediaTypeError,
@@ -79,8 +81,15 @@ export function parseForm(text: string): Record<string, string> {
   return fields;
 }
 
+/** The query string parsed by `schema`; a bad one is a 400 naming each parameter at fault. */
 export function queryParams<S extends z.ZodType>(event: HttpEvent, schema: S): z.output<S> {
-  return schema.parse(event.queryStringParameters ?? {});
+  try {
+    return schema.parse(event.queryStringParameters ?? {});
+  } catch (error) {
+    if (error instanceof $ZodError)
+      throw new ValidationError('the query string is not valid', fieldIssues(error, 'query'));
+    throw error;
+  }
 }
 
 /** A path parameter, validated by `schema` if given; a bad value is a 400 naming the parameter. */

@@ -3,6 +3,7 @@ import {
   ConflictError,
   DomainError,
   ForbiddenError,
+  fieldIssues,
   GoneError,
   MalformedBodyError,
   NotFoundError,
@@ -44,10 +45,7 @@ export function toHttpError(error: unknown): HttpError {
       status: 400,
       code: 'invalid_input',
       message: 'the request is not valid',
-      details: error.issues.map((issue) => ({
-        field: issue.path.join('.') || 'body',
-        message: issue.message,
-      })),
+      details: fieldIssues(error, 'body'),
       headers: {},
     };
   }

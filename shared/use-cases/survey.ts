@@ -1,6 +1,6 @@
 import { $ZodError } from 'zod/v4/core';
 import type { Unit } from '../domain';
-import { ConflictError, type FieldIssue, NotFoundError, ValidationError } from '../errors';
+import { ConflictError, type FieldIssue, fieldIssues, NotFoundError, ValidationError } from '../errors';
 import type { Instrument, InstrumentRegistry } from '../methodology/instruments';
 import { type QrKeys, type VerifiedCode, verifyCode } from '../qr/codes';
 import type { UnitsRepository } from '../store/units-repo';
@@ -45,8 +45,7 @@ export async function surveyFormAfterError(
 ): Promise<{ status: number; html: string } | undefined> {
   let issues: FieldIssue[];
   let status = 400;
-  if (error instanceof $ZodError)
-    issues = error.issues.map((i) => ({ field: i.path.join('.') || 'body', message: i.message }));
+  if (error instanceof $ZodError) issues = fieldIssues(error, 'body');
   else if (error instanceof ValidationError) issues = error.issues;
   else if (error instanceof ConflictError) {
     issues = [{ field: 'dossier', message: error.message }];

@@ -80,7 +80,7 @@ describe('aggregations, index and rankings through the API', () => {
     // a misspelt parameter is named, not ignored (ignored, it would have ranked the top-level units)
     const misspelt = await call(runtime, 'GET', '/v1/rankings?period=2026-02&parentId=hn');
     expect(misspelt.status).toBe(400);
-    expect(JSON.stringify(misspelt.body.error.details)).toContain('parentId');
+    expect(misspelt.body.error.details).toEqual([{ field: 'parentId', message: 'not a known field' }]);
     // without a parent: the top-level units, here the city alone (90 ratings, 78 satisfied = 86.67)
     const top = await call(runtime, 'GET', '/v1/rankings?period=2026-02');
     expect(top.status).toBe(200);

@@ -89,6 +89,7 @@ describe('bad input', () => {
       () => ({ body: { code, answers: { 'staff.polite': 5 }, ip: '1.2.3.4' } }),
       400,
       'invalid_input',
+      'ip',
     ],
     [
       'a comment over 1,000 characters',
