@@ -177,8 +177,10 @@ export interface ImportOutcome {
 
 /**
  * Ratings typed in from paper forms or carried over from an older system. Each is validated as
- * strictly as a live one. Without a submissionId, one is derived from the rating's content, so
- * importing the same file twice stores each rating once.
+ * strictly as a live one. Without a submissionId, one is derived from the rating's content and
+ * its place among the rows of the file with the same content: two identical forms (same office,
+ * same day, all 5s) are two ratings, and the same file sent twice, or again with rows added at
+ * its end, stores each rating once.
  */
 export async function importRatings(
   raw: readonly unknown[],
@@ -192,6 +194,7 @@ export async function importRatings(
     return unitCache.get(id)!;
   };
   const now = deps.clock();
+  const derivedIds = contentIds(raw);
   await mapConcurrent(raw, 8, async (entry, index) => {
     try {
       const input = ImportedRatingSchema.parse(entry);
@@ -210,7 +213,7 @@ export async function importRatings(
       const result = await storeDraft(
         {
           unit,
-          submissionId: input.submissionId ?? contentId(input),
+          submissionId: input.submissionId ?? derivedIds[index]!,
           receivedAt,
           answers: input.answers,
           ...(input.counter ? { counter: input.counter } : {}),
@@ -232,11 +235,29 @@ export async function importRatings(
   return outcome;
 }
 
-function contentId(input: ImportedRating): string {
+/**
+ * The submission id of each row without one: a hash of its content, and for the second and later
+ * rows of the same content in the file, of its count among them (the first keeps the id imports
+ * have always given it). Rows that do not parse get none; they are rejected in their turn.
+ */
+function contentIds(raw: readonly unknown[]): (string | undefined)[] {
+  const seen = new Map<string, number>();
+  return raw.map((entry) => {
+    const parsed = ImportedRatingSchema.safeParse(entry);
+    if (!parsed.success) return undefined;
+    const content = contentOf(parsed.data);
+    const occurrence = (seen.get(content) ?? 0) + 1;
+    seen.set(content, occurrence);
+    const hashed = occurrence === 1 ? content : `${content}\n#${occurrence}`;
+    return `imp-${createHash('sha256').update(hashed).digest('base64url').slice(0, 40)}`;
+  });
+}
+
+function contentOf(input: ImportedRating): string {
   const answers = Object.keys(input.answers)
     .sort()
     .map((id) => `${id}=${input.answers[id]}`);
-  const content = [
+  return [
     input.unitId,
     new Date(input.receivedAt).toISOString(),
     answers.join('&'),
@@ -244,8 +265,7 @@ function contentId(input: ImportedRating): string {
     input.dossier ?? '',
     input.procedure ?? '',
     input.comment ?? '',
-  ];
-  return `imp-${createHash('sha256').update(content.join('\n')).digest('base64url').slice(0, 40)}`;
+  ].join('\n');
 }
 
 /** What a rejected row says; the database being away is no fault of a row: the whole call gets 503. */

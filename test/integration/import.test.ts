@@ -64,6 +64,26 @@ describe('importing ratings', () => {
     expect(late).toMatchObject({ source: 'import', comment: 'gọi tôi ••••••••••' });
   });
 
+  it('counts identical paper forms in a file as separate ratings, and still stores a file sent again once', async () => {
+    // Three forms from the same office on the same day, all 5s, and one other: typed in with the
+    // date only, they cannot be told apart by content.
+    const csv = (rows: string[]) =>
+      call(runtime, 'POST', '/v1/ratings/import', {
+        token: admin,
+        raw: `unitId,receivedAt,staff.polite,staff.guidance\n${rows.join('\n')}\n`,
+        headers: { 'content-type': 'text/csv' },
+      });
+    const same = 'dong-da,2026-10-12T00:00:00+07:00,5,5';
+    const other = 'dong-da,2026-10-12T00:00:00+07:00,2,1';
+    expect((await csv([same, same, same, other])).body).toMatchObject({ accepted: 4, duplicates: 0 });
+    expect(await count('dong-da', '2026-10-12')).toBe(4);
+    // the same file again: nothing new
+    expect((await csv([same, same, same, other])).body).toMatchObject({ accepted: 0, duplicates: 4 });
+    // again with a fourth identical form added at its end: that one only
+    expect((await csv([same, same, same, other, same])).body).toMatchObject({ accepted: 1, duplicates: 4 });
+    expect(await count('dong-da', '2026-10-12')).toBe(5);
+  });
+
   it('reads text/csv with a header of fields and item ids', async () => {
     const csv =
       '\uFEFFunitId,receivedAt,dossier,comment,staff.polite,result.ontime\r\n' +
