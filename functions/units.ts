@@ -4,9 +4,12 @@ import { createDeps, type Deps } from '../shared/deps';
 import { parseJson, pathParam, queryParams, readBody } from '../shared/http/body';
 import { httpHandler } from '../shared/http/middy';
 import { json } from '../shared/http/responses';
+import { moveSubscriptions } from '../shared/use-cases/subscriptions';
 import { listUnits, mergeUnit, putUnit } from '../shared/use-cases/units';
 
 export function makeHandler(deps: Deps) {
+  // A unit's alert subscriptions move with it, or their filters would still name its old path.
+  const onMove = (from: string, to: string) => moveSubscriptions(from, to, deps);
   return httpHandler(async (event) => {
     const principal = principalFrom(event);
     if (event.routeKey === 'GET /v1/units') {
@@ -22,7 +25,8 @@ export function makeHandler(deps: Deps) {
       return json(200, await mergeUnit(unitId, into, await scopeOf(principal, deps.units), deps));
     }
     const input = UnitInput.parse(parseJson(text));
-    const { unit, created } = await putUnit(unitId, input, await scopeOf(principal, deps.units), deps);
+    const scope = await scopeOf(principal, deps.units);
+    const { unit, created } = await putUnit(unitId, input, scope, { ...deps, onMove });
     return json(created ? 201 : 200, unit);
   });
 }

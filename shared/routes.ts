@@ -28,6 +28,8 @@ export interface FunctionSpec {
   alerts?: boolean;
   /** subscribes and unsubscribes endpoints to the alerts topic (sns:Subscribe, sns:Unsubscribe) */
   alertSubscriptions?: boolean;
+  /** points alert subscriptions at a moved unit's new path (sns:SetSubscriptionAttributes) */
+  alertFilters?: boolean;
 }
 
 const READ: DynamoAction[] = ['dynamodb:GetItem', 'dynamodb:Query'];
@@ -71,6 +73,8 @@ export const FUNCTIONS = {
     memoryMb: 256,
     timeoutSeconds: 29,
     table: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query'],
+    // a moved unit's alert subscriptions follow it
+    alertFilters: true,
   },
   qr: {
     entry: 'functions/qr.ts',

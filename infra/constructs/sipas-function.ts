@@ -29,7 +29,7 @@ export interface SipasFunctionProps {
   logRemovalPolicy: RemovalPolicy;
   /** required when spec.qrKeys */
   qrSecret?: ISecret;
-  /** required when spec.alerts or spec.alertSubscriptions */
+  /** required when spec.alerts, spec.alertSubscriptions or spec.alertFilters */
   alertsTopic?: ITopic;
   /** settings every function reads the same way (shared/config.ts), e.g. the Cognito client id */
   sharedEnvironment?: Record<string, string>;
@@ -151,6 +151,15 @@ export class SipasFunction extends Construct {
       this.role.addToPrincipalPolicy(
         new iam.PolicyStatement({
           actions: ['sns:Subscribe', 'sns:Unsubscribe'],
+          resources: [required(props.alertsTopic, id, 'alertsTopic').topicArn],
+        }),
+      );
+    }
+    if (spec.alertFilters) {
+      // Likewise a subscription's attributes: the grant names the topic.
+      this.role.addToPrincipalPolicy(
+        new iam.PolicyStatement({
+          actions: ['sns:SetSubscriptionAttributes'],
           resources: [required(props.alertsTopic, id, 'alertsTopic').topicArn],
         }),
       );

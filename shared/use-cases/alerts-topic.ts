@@ -64,6 +64,8 @@ export interface AlertsTopic {
   /** returns the subscription's ARN (also while an e-mail or SMS awaits confirmation) */
   subscribe(protocol: string, endpoint: string, filterPolicy: object): Promise<string>;
   unsubscribe(subscriptionArn: string): Promise<void>;
+  /** replaces a subscription's filter policy (its unit moved) */
+  setFilterPolicy(subscriptionArn: string, filterPolicy: object): Promise<void>;
 }
 
 /** A message's subject, body and filterable attributes, as Publish and PublishBatch take them. */
@@ -151,6 +153,16 @@ export function snsAlertsTopic(topicArn: string | undefined, client?: SNSClient)
     async unsubscribe(subscriptionArn) {
       const { sns, UnsubscribeCommand } = await load();
       await sns.send(new UnsubscribeCommand({ SubscriptionArn: subscriptionArn }));
+    },
+    async setFilterPolicy(subscriptionArn, filterPolicy) {
+      const { sns, SetSubscriptionAttributesCommand } = await load();
+      await sns.send(
+        new SetSubscriptionAttributesCommand({
+          SubscriptionArn: subscriptionArn,
+          AttributeName: 'FilterPolicy',
+          AttributeValue: JSON.stringify(filterPolicy),
+        }),
+      );
     },
   };
 }

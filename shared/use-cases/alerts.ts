@@ -249,13 +249,16 @@ export async function processOutbox(
   const hours = deps.settings.ackTimeoutHours;
   const cutoff = new Date(now.getTime() - hours * 3600_000).toISOString();
   await mapConcurrent(await deps.alerts.unackedSentBefore(cutoff), OUTBOX_CONCURRENCY, async (alert) => {
-    if (alert.ackedAt || alert.escalatedAt || !alert.parentPath) {
+    // Escalated to the unit's parent of today: after a move, its superiors are the new ones.
+    const unit = alert.ackedAt || alert.escalatedAt ? undefined : await deps.units.get(alert.unitId);
+    const parentPath = unit ? parentPathOf(unit.path) : alert.parentPath;
+    if (alert.ackedAt || alert.escalatedAt || !parentPath) {
       await deps.alerts.settle(alert.id);
       return;
     }
     if (!(await deps.alerts.claim(alert.id, nowIso, until))) return;
     try {
-      await deps.topic.publish(escalationMessage(alert, alert.parentPath, hours));
+      await deps.topic.publish(escalationMessage(alert, parentPath, hours));
     } catch (error) {
       failed += 1;
       logger.warn('escalation not published; it is retried next run', {
@@ -332,7 +335,11 @@ export async function listAlerts(
     .map(alertView);
 }
 
-/** Acknowledges an alert of the caller's area with a note; the first acknowledgement stands. */
+/**
+ * Acknowledges an alert of the caller's area with a note; the first acknowledgement stands. The
+ * area is where the unit is now: after a move, the alert belongs to its new superiors, not to the
+ * path it was raised under.
+ */
 export async function acknowledgeAlert(
   id: string,
   note: string,
@@ -341,7 +348,8 @@ export async function acknowledgeAlert(
 ) {
   const [alert, scope] = await Promise.all([deps.alerts.get(id), scopeOf(principal, deps.units)]);
   if (!alert) throw new NotFoundError(`no alert ${id}`);
-  if (!isWithin(alert.unitPath, scope)) throw new ForbiddenError('this alert is outside your area');
+  const unitPath = (await deps.units.get(alert.unitId))?.path ?? alert.unitPath;
+  if (!isWithin(unitPath, scope)) throw new ForbiddenError('this alert is outside your area');
   if (!(await deps.alerts.acknowledge(id, principal.subject, note, deps.clock().toISOString()))) {
     throw new ConflictError('this alert has already been acknowledged');
   }

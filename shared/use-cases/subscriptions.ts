@@ -91,6 +91,30 @@ export async function subscribe(input: SubscriptionInput, principal: Principal, 
   throw new ServiceUnavailableError('the subscription changed while it was being made; try again', 1);
 }
 
+/**
+ * Points the subscriptions at or below `from` at the same units under `to`, as a unit moves: each
+ * SNS subscription's filter first (a prefix on unitPath, which alerts carry with the unit's new
+ * path from then on), then its records. Called before the tree's own paths are rewritten (putUnit),
+ * so a move cut short is completed by repeating it: what moved already is no longer under `from`.
+ */
+export async function moveSubscriptions(
+  from: string,
+  to: string,
+  deps: Pick<SubscriptionDeps, 'subscriptions' | 'topic'>,
+): Promise<void> {
+  const byArn = new Map<string, Subscription[]>();
+  for (const record of await deps.subscriptions.under(from)) {
+    byArn.set(record.subscriptionArn, [...(byArn.get(record.subscriptionArn) ?? []), record]);
+  }
+  for (const [arn, records] of byArn) {
+    // SNS gives one subscription per endpoint and filter, so its records share path and minimum.
+    const { unitPath, minSeverity } = records[0]!;
+    const moved = to + unitPath.slice(from.length);
+    await deps.topic.setFilterPolicy(arn, filterPolicyOf(moved, minSeverity));
+    for (const record of records) await deps.subscriptions.put({ ...record, unitPath: moved });
+  }
+}
+
 /** An official's own subscriptions; an administrator's view is every subscription. */
 export async function listSubscriptions(principal: Principal, deps: SubscriptionDeps) {
   const found =

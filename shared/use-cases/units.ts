@@ -8,12 +8,18 @@ export interface UnitDeps {
   units: UnitsRepository;
   registry: InstrumentRegistry;
   clock: () => Date;
+  /**
+   * What else follows a unit from path `from` to path `to` (the alert subscriptions of its
+   * subtree), before the tree's paths are rewritten: repeated if the move is repeated.
+   */
+  onMove?: (from: string, to: string) => Promise<void>;
 }
 
 /**
  * Creates or updates a unit. Moving a unit to another parent rewrites the paths of its whole
- * subtree, descendants first: if the move is interrupted, repeating the PUT finds the unit still
- * at its old path and completes the rest. Snapshots already computed keep the tree they were
+ * subtree, descendants first, after whatever follows the unit (onMove: alert subscriptions): if
+ * the move is interrupted, repeating the PUT finds the unit still at its old path and completes
+ * the rest. Snapshots already computed keep the tree they were
  * computed with; the next recompute uses the new one (docs/methodology.md, "Tree changes").
  */
 export async function putUnit(
@@ -61,6 +67,7 @@ export async function putUnit(
     updatedAt: now,
   };
   if (existing && existing.path !== path) {
+    await deps.onMove?.(existing.path, path);
     const descendants = (await deps.units.subtree(existing.path)).filter((u) => u.id !== unitId);
     for (const descendant of descendants) {
       await deps.units.put({

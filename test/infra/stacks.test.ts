@@ -223,6 +223,7 @@ describe('functions', () => {
       if (spec.alerts) expected.add('sns:Publish');
       if (spec.alertSubscriptions)
         for (const action of ['sns:Subscribe', 'sns:Unsubscribe']) expected.add(action);
+      if (spec.alertFilters) expected.add('sns:SetSubscriptionAttributes');
       // the nightly run's failure destination
       if (name === 'nightly')
         for (const action of ['sqs:SendMessage', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl'])

@@ -441,9 +441,102 @@ describe('alerts through subscriptions on the local runtime', () => {
     ).toBe(204);
     expect(await ofQueue()).toHaveLength(0);
   });
+
+  it('moves a unit’s subscriptions with it, and gives its alerts to its new superiors', async () => {
+    const queue = await createQueue('mover');
+    const put = (parentId: string) =>
+      call(runtime, 'PUT', '/v1/units/mover', {
+        token: admin,
+        body: { name: 'Phường Dời Đi', level: 'ward', parentId },
+      });
+    const importDay = async (day: string) => {
+      const ratings = Array.from({ length: 40 }, (_, i) => ({
+        unitId: 'mover',
+        receivedAt: `${day}T0${i % 8}:${String(i % 60).padStart(2, '0')}:00+07:00`,
+        answers: { 'staff.polite': 1 },
+      }));
+      expect(
+        (await call(runtime, 'POST', '/v1/ratings/import', { token: admin, body: { ratings } })).status,
+      ).toBe(200);
+      await runtime.runNightly({ day });
+    };
+    const mine = (delivered: Delivered[]) =>
+      delivered.filter((m) => unitOfPath(m.unitPath) === 'mover' && m.rule === 'below-target');
+    expect((await put('ba-dinh')).status).toBe(201);
+    const made = await call(runtime, 'POST', '/v1/subscriptions', {
+      token: admin,
+      body: { protocol: 'sqs', endpoint: queue.arn, unitId: 'mover', minSeverity: 'info' },
+    });
+    expect(made.status).toBe(201);
+    // May, under Ba Đình: 40 ratings of 1, 0 % (below-target)
+    await importDay('2025-05-10');
+    expect(mine(await drain(queue.url)).map((m) => m.unitPath)).toEqual(['/hn/ba-dinh/mover/']);
+
+    expect((await put('ba-dinh-2')).status).toBe(200);
+    const records = (await call(runtime, 'GET', '/v1/subscriptions', { token: admin })).body as {
+      id: string;
+      unitPath: string;
+    }[];
+    expect(records.find((record) => record.id === made.body.id)?.unitPath).toBe('/hn/ba-dinh-2/mover/');
+    // June, under Ba Đình 2: the subscription still reaches the unit at its new path
+    await importDay('2025-06-10');
+    expect(mine(await drain(queue.url)).map((m) => m.unitPath)).toEqual(['/hn/ba-dinh-2/mover/']);
+
+    // May's alert was raised under Ba Đình; the unit is Ba Đình 2's now, and so is the alert
+    const badinh2Official = await runtime.token({
+      role: 'official',
+      unitId: 'ba-dinh-2',
+      subject: 'official-ba-dinh-2',
+    });
+    const ack = (token: string) =>
+      call(runtime, 'POST', '/v1/alerts/mover.below-target.2025-05/ack', {
+        token,
+        body: { note: 'Đã xử lý' },
+      });
+    expect((await ack(badinhOfficial)).status).toBe(403);
+    expect((await ack(badinh2Official)).status).toBe(200);
+  });
 });
 
 describe('the outbox when SNS is down, and escalation', () => {
+  it('escalates to the parent the unit has now, after a move', async () => {
+    const deps = await createTestDeps();
+    const now = new Date('2025-03-11T01:00:00Z');
+    const unit = (id: string, parentId: string | null, path: string) =>
+      deps.units.put({
+        id,
+        name: id,
+        parentId,
+        path,
+        level: 'unit',
+        instrument: 'sipas-2023',
+        createdAt: now.toISOString(),
+        updatedAt: now.toISOString(),
+      });
+    await unit('hn', null, '/hn/');
+    await unit('ba-dinh', 'hn', '/hn/ba-dinh/');
+    await unit('ba-dinh-2', 'hn', '/hn/ba-dinh-2/');
+    await unit('phuc-xa', 'ba-dinh', '/hn/ba-dinh/phuc-xa/');
+    const { TopicArn } = await new SNSClient({}).send(
+      new CreateTopicCommand({ Name: `sipas-moved-${label}` }),
+    );
+    const topic = snsAlertsTopic(TopicArn);
+    const oldParent = await createQueue('moved-old-parent');
+    const newParent = await createQueue('moved-new-parent');
+    await topic.subscribe('sqs', oldParent.arn, filterPolicyOf('/hn/ba-dinh/', 'info'));
+    await topic.subscribe('sqs', newParent.arn, filterPolicyOf('/hn/ba-dinh-2/', 'info'));
+    const at = (date: Date) => createAlertDeps(deps.config, deps.db, topic, () => date);
+    const snapshot = aSnapshot({ n: 200, index: 60, ci95: [50, 70] });
+    expect(await raiseAlerts(new Map([['2025-03', [snapshot]]]), at(now))).toMatchObject({ sent: 1 });
+    expect(await drain(oldParent.url)).toHaveLength(1); // raised under Ba Đình
+
+    // Phúc Xá moves to Ba Đình 2; nobody acknowledges; 73 hours later it goes up to Ba Đình 2.
+    await unit('phuc-xa', 'ba-dinh-2', '/hn/ba-dinh-2/phuc-xa/');
+    expect(await processOutbox(at(new Date(now.getTime() + 73 * 3600_000)))).toMatchObject({ escalated: 1 });
+    expect(await drain(oldParent.url)).toEqual([]);
+    expect(await drain(newParent.url)).toMatchObject([{ unitPath: '/hn/ba-dinh-2/', rule: 'below-target' }]);
+  });
+
   it('keeps an alert pending while SNS is down, delivers it once when it is back, and escalates it once', async () => {
     const deps = await createTestDeps();
     const now = new Date('2025-03-11T01:00:00Z');
