@@ -74,7 +74,11 @@ export class InstrumentRegistry {
   private readonly scales = new Map<string, ItemScale>();
 
   constructor(instruments: readonly unknown[]) {
-    for (const raw of instruments) {
+    // Items take their order from the default questionnaire first, then from the others in turn:
+    // exports list their columns as a reader of today's form expects (catalog.ts is alphabetical,
+    // which would put sipas-2017's order first).
+    const isDefault = (raw: unknown) => (raw as { id?: unknown } | null)?.id === DEFAULT_INSTRUMENT_ID;
+    for (const raw of [...instruments.filter(isDefault), ...instruments.filter((raw) => !isDefault(raw))]) {
       const parsed = InstrumentSchema.safeParse(raw);
       if (!parsed.success) {
         const id = (raw as { id?: unknown } | null)?.id;

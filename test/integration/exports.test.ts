@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Runtime } from '../../infra/local/runtime';
 import { parseCsv } from '../../shared/api/csv';
 import { createDeps } from '../../shared/deps';
+import { instruments, itemIds } from '../../shared/methodology/instruments';
 import { call, startTestRuntime } from '../support/harness';
 import { COMMENTS, JUNE, seedCity } from './dashboard-seed';
 
@@ -43,6 +44,9 @@ describe('exports', () => {
     expect(comments).toContain(COMMENTS[2]);
     expect(comments).toContain(`'${COMMENTS[1]}`);
     expect(rows.filter((r) => r[col('flagged')] === 'burst')).toHaveLength(1);
+    // item columns in the order today's questionnaire asks them, not an older one's
+    const sipas2023 = itemIds(instruments.get('sipas-2023')!);
+    expect(header!.filter((name) => sipas2023.includes(name))).toEqual(sipas2023);
   });
 
   it('refuses a range longer than 92 days with advice, and a unit outside the area with 403', async () => {
