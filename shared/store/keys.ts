@@ -9,6 +9,8 @@
  * | 2 | a unit's children                         | Query GSI2| GSI2PK=CHILDREN#<parentId or ROOT>                     |
  * | 3 | a whole tree or subtree, in path order    | Query GSI1| GSI1PK=TREE, GSI1SK begins_with <path>                  |
  * | 4 | store a rating once (submission/dossier)  | PutItem   | PK=RATING#S#<submissionId> or RATING#D#<dossier>, attribute_not_exists(PK) |
+ * |   | (a dossier rating: its submission looked  | GetItem,  | PK=RATING#S#<submissionId> first; then a marker there   |
+ * |   | up first, and marked after)               | PutItem   | (type submission), attribute_not_exists(PK)             |
  * | 5 | one unit-day's ratings (nightly job)      | Query GSI1| GSI1PK=RATINGS#<unitId>#<day>, GSI1SK=<receivedAt>#<id> |
  * | 6 | every unit's own histogram of a period    | Query     | PK=HIST#<period>, SK=B#<bucket> (32 gzipped items per period, not per unit) |
  * | 7 | a unit's snapshot for a period            | GetItem   | PK=SNAP#<unitId>, SK=<kind>#<period>                    |

@@ -3,6 +3,7 @@ import { parseInternal } from '../errors';
 import '../zod-locale';
 import type { Rating } from '../domain';
 import {
+  conditionally,
   type Db,
   getItem,
   type Item,
@@ -35,11 +36,29 @@ function toRating(item: Item): Rating {
   return parseInternal(RatingItem, item, 'a stored rating');
 }
 
+/** What a rating stored under its dossier leaves at its submission id (store). */
+const SubmissionMarker = z.object({
+  type: z.literal('submission'),
+  id: z.string(),
+  submissionId: z.string(),
+  unitId: z.string(),
+});
+
+/** A stored rating, as much of it as answers a resent submission. */
+export type StoredRating = Pick<Rating, 'id' | 'submissionId' | 'unitId'>;
+
+/** The rating an item at a rating key stands for: the rating itself, or a dossier rating's marker. */
+function toStored(item: Item): StoredRating {
+  if (item.type === 'submission') return parseInternal(SubmissionMarker, item, 'a stored submission marker');
+  const { id, submissionId, unitId } = toRating(item);
+  return { id, submissionId, unitId };
+}
+
 export function ratingKey(rating: Pick<Rating, 'dossier' | 'submissionId'>) {
   return rating.dossier ? keys.ratingByDossier(rating.dossier) : keys.ratingBySubmission(rating.submissionId);
 }
 
-export type StoreResult = { stored: true; rating: Rating } | { stored: false; existing: Rating };
+export type StoreResult = { stored: true; rating: Rating } | { stored: false; existing: StoredRating };
 
 export class RatingsRepository {
   constructor(private readonly db: Db) {}
@@ -47,10 +66,19 @@ export class RatingsRepository {
   /**
    * Stores a rating with one conditional PutItem. If its key is taken (the same submission again,
    * or its dossier already rated), nothing is written and the rating already there is returned.
+   * A rating with a dossier is keyed by the dossier, so its submission id is looked up first (the
+   * same submission stored before without the dossier: a citizen went back to add it), and marked
+   * after (so the same submission sent again without the dossier finds it). A crash between the
+   * rating and its mark loses nothing; only that second resend would then be stored twice.
    */
   store(rating: Rating): Promise<StoreResult> {
     return withAvailability(async () => {
       const key = ratingKey(rating);
+      const submissionKey = keys.ratingBySubmission(rating.submissionId);
+      if (rating.dossier) {
+        const earlier = await getItem(this.db, { Key: submissionKey, ConsistentRead: true });
+        if (earlier) return { stored: false, existing: toStored(earlier) };
+      }
       try {
         await putItem(this.db, {
           Item: {
@@ -61,21 +89,37 @@ export class RatingsRepository {
           },
           ConditionExpression: 'attribute_not_exists(PK)',
         });
-        return { stored: true, rating };
       } catch (error) {
         if (!isConditionFailed(error)) throw error;
         const item = await getItem(this.db, { Key: key, ConsistentRead: true });
         if (!item) throw error;
-        return { stored: false, existing: toRating(item) };
+        return { stored: false, existing: toStored(item) };
       }
+      if (rating.dossier) {
+        // Never over a rating stored there meanwhile without its dossier: that one stays.
+        const { id, submissionId, unitId } = rating;
+        await conditionally(() =>
+          putItem(this.db, {
+            Item: { ...submissionKey, type: 'submission', id, submissionId, unitId },
+            ConditionExpression: 'attribute_not_exists(PK)',
+          }),
+        );
+      }
+      return { stored: true, rating };
     });
   }
 
   /** The rating stored under a submission id (or under its dossier, when it names one), if any. */
-  find(ref: Pick<Rating, 'dossier' | 'submissionId'>): Promise<Rating | undefined> {
+  find(ref: Pick<Rating, 'dossier' | 'submissionId'>): Promise<StoredRating | undefined> {
     return withAvailability(async () => {
-      const item = await getItem(this.db, { Key: ratingKey(ref), ConsistentRead: true });
-      return item ? toRating(item) : undefined;
+      for (const key of [
+        keys.ratingBySubmission(ref.submissionId),
+        ...(ref.dossier ? [keys.ratingByDossier(ref.dossier)] : []),
+      ]) {
+        const item = await getItem(this.db, { Key: key, ConsistentRead: true });
+        if (item) return toStored(item);
+      }
+      return undefined;
     });
   }
 

@@ -97,6 +97,30 @@ describe('abuse', () => {
     expect(await ratingCount()).toBe(before);
   });
 
+  it('answers a submission sent again with its dossier added or taken away with the rating it made', async () => {
+    const send = (submissionId: string, dossier?: string) =>
+      call(runtime, 'POST', '/v1/ratings', {
+        body: {
+          code: signCode(keys, { unitId: 'ab-w1' }),
+          answers: VALID_ANSWERS,
+          submissionId,
+          ...(dossier ? { dossier } : {}),
+        },
+      });
+    // a citizen sends the form, goes back, types the dossier code from the receipt, sends again
+    const first = await send('edited-1');
+    expect(first.status).toBe(201);
+    const before = await ratingCount();
+    expect((await send('edited-1', 'HS-2025/000777')).body).toEqual({ id: first.body.id, duplicate: true });
+    // and the other way round
+    const withDossier = await send('edited-2', 'HS-2025/000778');
+    expect(withDossier.status).toBe(201);
+    expect((await send('edited-2')).body).toEqual({ id: withDossier.body.id, duplicate: true });
+    expect(await ratingCount()).toBe(before + 1);
+    // the dossier added in the first resend was not taken: it can still be rated, once
+    expect((await send('edited-3', 'HS-2025/000777')).status).toBe(201);
+  });
+
   it('refuses a burst from one source past its limit with 429 and Retry-After, and flags its ratings of one unit', async () => {
     const code = signCode(keys, { unitId: 'ab-w3' });
     // The limit counts in fixed 10-minute windows of the real clock: start clear of a window's end,
