@@ -1,15 +1,16 @@
 import { MergeRequest, UnitId, UnitInput, UnitsQuery } from '../shared/api/schemas';
 import { principalFrom, scopeOf, unitInScope } from '../shared/auth/principal';
 import { createDeps, type Deps } from '../shared/deps';
+import type { Unit } from '../shared/domain';
 import { parseJson, pathParam, queryParams, readBody } from '../shared/http/body';
 import { httpHandler } from '../shared/http/middy';
 import { json } from '../shared/http/responses';
-import { moveSubscriptions } from '../shared/use-cases/subscriptions';
+import { followUnits } from '../shared/use-cases/subscriptions';
 import { listUnits, mergeUnit, putUnit } from '../shared/use-cases/units';
 
 export function makeHandler(deps: Deps) {
   // A unit's alert subscriptions move with it, or their filters would still name its old path.
-  const onMove = (from: string, to: string) => moveSubscriptions(from, to, deps);
+  const follow = (subtree: readonly Unit[]) => followUnits(subtree, deps);
   return httpHandler(async (event) => {
     const principal = principalFrom(event);
     if (event.routeKey === 'GET /v1/units') {
@@ -26,7 +27,7 @@ export function makeHandler(deps: Deps) {
     }
     const input = UnitInput.parse(parseJson(text));
     const scope = await scopeOf(principal, deps.units);
-    const { unit, created } = await putUnit(unitId, input, scope, { ...deps, onMove });
+    const { unit, created } = await putUnit(unitId, input, scope, { ...deps, followUnits: follow });
     return json(created ? 201 : 200, unit);
   });
 }

@@ -258,7 +258,8 @@ export async function processOutbox(
     }
     if (!(await deps.alerts.claim(alert.id, nowIso, until))) return;
     try {
-      await deps.topic.publish(escalationMessage(alert, parentPath, hours));
+      const from = unit ? { ...alert, unitPath: unit.path } : alert;
+      await deps.topic.publish(escalationMessage(from, parentPath, hours));
     } catch (error) {
       failed += 1;
       logger.warn('escalation not published; it is retried next run', {
@@ -336,9 +337,9 @@ export async function listAlerts(
 }
 
 /**
- * Acknowledges an alert of the caller's area with a note; the first acknowledgement stands. The
- * area is where the unit is now: after a move, the alert belongs to its new superiors, not to the
- * path it was raised under.
+ * Acknowledges an alert of the caller's area with a note; the first acknowledgement stands. After
+ * a move, the alert is in two areas: where it was raised (whose officials list it) and where the
+ * unit is now (whose officials get its escalation). Either may acknowledge it.
  */
 export async function acknowledgeAlert(
   id: string,
@@ -349,7 +350,8 @@ export async function acknowledgeAlert(
   const [alert, scope] = await Promise.all([deps.alerts.get(id), scopeOf(principal, deps.units)]);
   if (!alert) throw new NotFoundError(`no alert ${id}`);
   const unitPath = (await deps.units.get(alert.unitId))?.path ?? alert.unitPath;
-  if (!isWithin(unitPath, scope)) throw new ForbiddenError('this alert is outside your area');
+  if (!isWithin(alert.unitPath, scope) && !isWithin(unitPath, scope))
+    throw new ForbiddenError('this alert is outside your area');
   if (!(await deps.alerts.acknowledge(id, principal.subject, note, deps.clock().toISOString()))) {
     throw new ConflictError('this alert has already been acknowledged');
   }

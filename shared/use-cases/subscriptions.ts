@@ -1,7 +1,9 @@
 import { SEVERITY_LEVEL } from '../alerts/rules';
 import type { SubscriptionInput } from '../api/schemas';
 import { type Principal, unitInScope } from '../auth/principal';
+import type { Unit } from '../domain';
 import { ForbiddenError, NotFoundError, ServiceUnavailableError } from '../errors';
+import { logger } from '../logger';
 import {
   type Subscription,
   type SubscriptionsRepository,
@@ -92,26 +94,35 @@ export async function subscribe(input: SubscriptionInput, principal: Principal, 
 }
 
 /**
- * Points the subscriptions at or below `from` at the same units under `to`, as a unit moves: each
- * SNS subscription's filter first (a prefix on unitPath, which alerts carry with the unit's new
- * path from then on), then its records. Called before the tree's own paths are rewritten (putUnit),
- * so a move cut short is completed by repeating it: what moved already is no longer under `from`.
+ * Points the subscriptions of the units in `subtree` at their units' paths of now, after a unit
+ * moved: each SNS subscription's filter (a prefix on unitPath) first, then its records. Found by
+ * unit id, not by the path a move started from, so a move cut short, or redirected before it
+ * ended, is put right by the next PUT of the unit (putUnit calls this after every PUT). An SNS
+ * subscription that SNS no longer has (its owner left it) is skipped with a warning; its records
+ * get the new path all the same.
  */
-export async function moveSubscriptions(
-  from: string,
-  to: string,
+export async function followUnits(
+  subtree: readonly Unit[],
   deps: Pick<SubscriptionDeps, 'subscriptions' | 'topic'>,
 ): Promise<void> {
+  const pathOf = new Map(subtree.map((unit) => [unit.id, unit.path] as const));
   const byArn = new Map<string, Subscription[]>();
-  for (const record of await deps.subscriptions.under(from)) {
+  for (const record of await deps.subscriptions.under('/')) {
+    const path = pathOf.get(record.unitId);
+    if (path === undefined || path === record.unitPath) continue;
     byArn.set(record.subscriptionArn, [...(byArn.get(record.subscriptionArn) ?? []), record]);
   }
   for (const [arn, records] of byArn) {
-    // SNS gives one subscription per endpoint and filter, so its records share path and minimum.
-    const { unitPath, minSeverity } = records[0]!;
-    const moved = to + unitPath.slice(from.length);
-    await deps.topic.setFilterPolicy(arn, filterPolicyOf(moved, minSeverity));
-    for (const record of records) await deps.subscriptions.put({ ...record, unitPath: moved });
+    // SNS gives one subscription per endpoint and filter, so its records share unit and minimum.
+    const { unitId, minSeverity } = records[0]!;
+    const path = pathOf.get(unitId)!;
+    try {
+      await deps.topic.setFilterPolicy(arn, filterPolicyOf(path, minSeverity));
+    } catch (error) {
+      if (!['NotFound', 'NotFoundException'].includes((error as Error).name)) throw error;
+      logger.warn('a moved unit’s subscription is gone from SNS; its record follows the unit', { unitId });
+    }
+    for (const record of records) await deps.subscriptions.put({ ...record, unitPath: path });
   }
 }
 

@@ -9,17 +9,17 @@ export interface UnitDeps {
   registry: InstrumentRegistry;
   clock: () => Date;
   /**
-   * What else follows a unit from path `from` to path `to` (the alert subscriptions of its
-   * subtree), before the tree's paths are rewritten: repeated if the move is repeated.
+   * What else follows the units of a subtree to their paths of now (their alert subscriptions),
+   * after every PUT, moved or not: a PUT repeated after a move cut short completes it.
    */
-  onMove?: (from: string, to: string) => Promise<void>;
+  followUnits?: (subtree: readonly Unit[]) => Promise<void>;
 }
 
 /**
  * Creates or updates a unit. Moving a unit to another parent rewrites the paths of its whole
- * subtree, descendants first, after whatever follows the unit (onMove: alert subscriptions): if
- * the move is interrupted, repeating the PUT finds the unit still at its old path and completes
- * the rest. Snapshots already computed keep the tree they were
+ * subtree, descendants first: if the move is interrupted, repeating the PUT finds the unit still
+ * at its old path and completes the rest. Then whatever follows the units (followUnits: their
+ * alert subscriptions) is brought to their paths of now. Snapshots already computed keep the tree they were
  * computed with; the next recompute uses the new one (docs/methodology.md, "Tree changes").
  */
 export async function putUnit(
@@ -67,7 +67,6 @@ export async function putUnit(
     updatedAt: now,
   };
   if (existing && existing.path !== path) {
-    await deps.onMove?.(existing.path, path);
     const descendants = (await deps.units.subtree(existing.path)).filter((u) => u.id !== unitId);
     for (const descendant of descendants) {
       await deps.units.put({
@@ -78,6 +77,7 @@ export async function putUnit(
     }
   }
   await deps.units.put(unit);
+  if (deps.followUnits) await deps.followUnits(await deps.units.subtree(path));
   return { unit, created: !existing };
 }
 

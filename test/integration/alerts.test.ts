@@ -482,7 +482,8 @@ describe('alerts through subscriptions on the local runtime', () => {
     await importDay('2025-06-10');
     expect(mine(await drain(queue.url)).map((m) => m.unitPath)).toEqual(['/hn/ba-dinh-2/mover/']);
 
-    // May's alert was raised under Ba Đình; the unit is Ba Đình 2's now, and so is the alert
+    // May's alert was raised under Ba Đình, whose officials list it; the unit is Ba Đình 2's now,
+    // whose officials get its escalation: either may acknowledge it, and the first one stands
     const badinh2Official = await runtime.token({
       role: 'official',
       unitId: 'ba-dinh-2',
@@ -493,8 +494,27 @@ describe('alerts through subscriptions on the local runtime', () => {
         token,
         body: { note: 'Đã xử lý' },
       });
-    expect((await ack(badinhOfficial)).status).toBe(403);
     expect((await ack(badinh2Official)).status).toBe(200);
+    expect((await ack(badinhOfficial)).status).toBe(409);
+    const hcmOfficial = await runtime.token({
+      role: 'official',
+      unitId: 'giang-vo',
+      subject: 'official-giang-vo',
+    });
+    expect((await ack(hcmOfficial)).status).toBe(403);
+
+    // A record a move cut short left behind (its path is no unit's), for a subscription SNS no
+    // longer has (its owner left it): the next PUT of the unit puts it right all the same.
+    const store = new SubscriptionsRepository(createDb(runtime.tableName));
+    const left = { ...(await store.get(made.body.id))! };
+    await store.put({
+      ...left,
+      id: '01JCCCCCCCCCCCCCCCCCCCCCCC',
+      unitPath: '/hn/ba-dinh/mover/',
+      subscriptionArn: `${runtime.topicArn}:gone-${label}`,
+    });
+    expect((await put('ba-dinh-2')).status).toBe(200);
+    expect((await store.get('01JCCCCCCCCCCCCCCCCCCCCCCC'))!.unitPath).toBe('/hn/ba-dinh-2/mover/');
   });
 });
 
@@ -534,7 +554,9 @@ describe('the outbox when SNS is down, and escalation', () => {
     await unit('phuc-xa', 'ba-dinh-2', '/hn/ba-dinh-2/phuc-xa/');
     expect(await processOutbox(at(new Date(now.getTime() + 73 * 3600_000)))).toMatchObject({ escalated: 1 });
     expect(await drain(oldParent.url)).toEqual([]);
-    expect(await drain(newParent.url)).toMatchObject([{ unitPath: '/hn/ba-dinh-2/', rule: 'below-target' }]);
+    expect(await drain(newParent.url)).toMatchObject([
+      { unitPath: '/hn/ba-dinh-2/', escalatedFrom: '/hn/ba-dinh-2/phuc-xa/', rule: 'below-target' },
+    ]);
   });
 
   it('keeps an alert pending while SNS is down, delivers it once when it is back, and escalates it once', async () => {
