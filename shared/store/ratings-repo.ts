@@ -69,16 +69,28 @@ export class RatingsRepository {
    * A rating with a dossier is keyed by the dossier, so its submission id is looked up first (the
    * same submission stored before without the dossier: a citizen went back to add it), and marked
    * after (so the same submission sent again without the dossier finds it). A crash between the
-   * rating and its mark loses nothing; only that second resend would then be stored twice.
+   * rating and its mark loses nothing, and a retry with the dossier writes the mark; a resend
+   * without it before that retry, or at the same moment as the first, is stored a second time.
    */
   store(rating: Rating): Promise<StoreResult> {
     return withAvailability(async () => {
       const key = ratingKey(rating);
       const submissionKey = keys.ratingBySubmission(rating.submissionId);
+      // The same submission is the same office's: another unit's under this id (a form serial
+      // number reused elsewhere, in an import) is someone else's rating, and this one is new.
       if (rating.dossier) {
         const earlier = await getItem(this.db, { Key: submissionKey, ConsistentRead: true });
-        if (earlier) return { stored: false, existing: toStored(earlier) };
+        const stored = earlier && toStored(earlier);
+        if (stored && stored.unitId === rating.unitId) return { stored: false, existing: stored };
       }
+      const mark = (ref: StoredRating) =>
+        // Never over a rating stored there meanwhile without its dossier: that one stays.
+        conditionally(() =>
+          putItem(this.db, {
+            Item: { ...submissionKey, type: 'submission', ...ref },
+            ConditionExpression: 'attribute_not_exists(PK)',
+          }),
+        );
       try {
         await putItem(this.db, {
           Item: {
@@ -93,17 +105,14 @@ export class RatingsRepository {
         if (!isConditionFailed(error)) throw error;
         const item = await getItem(this.db, { Key: key, ConsistentRead: true });
         if (!item) throw error;
-        return { stored: false, existing: toStored(item) };
+        const existing = toStored(item);
+        // A retry of a rating stored before its marker was: the retry completes the pair.
+        if (rating.dossier && existing.submissionId === rating.submissionId) await mark(existing);
+        return { stored: false, existing };
       }
       if (rating.dossier) {
-        // Never over a rating stored there meanwhile without its dossier: that one stays.
         const { id, submissionId, unitId } = rating;
-        await conditionally(() =>
-          putItem(this.db, {
-            Item: { ...submissionKey, type: 'submission', id, submissionId, unitId },
-            ConditionExpression: 'attribute_not_exists(PK)',
-          }),
-        );
+        await mark({ id, submissionId, unitId });
       }
       return { stored: true, rating };
     });

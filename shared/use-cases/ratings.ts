@@ -244,7 +244,8 @@ function contentIds(raw: readonly unknown[]): (string | undefined)[] {
   const seen = new Map<string, number>();
   return raw.map((entry) => {
     const parsed = ImportedRatingSchema.safeParse(entry);
-    if (!parsed.success) return undefined;
+    // Rows with an id of their own are told apart by it, and do not shift the count of others.
+    if (!parsed.success || parsed.data.submissionId !== undefined) return undefined;
     const content = contentOf(parsed.data);
     const occurrence = (seen.get(content) ?? 0) + 1;
     seen.set(content, occurrence);

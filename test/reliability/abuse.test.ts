@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Runtime } from '../../infra/local/runtime';
 import { signCode } from '../../shared/qr/codes';
+import { createDb, deleteItem } from '../../shared/store/dynamo';
+import { keys as tableKeys } from '../../shared/store/keys';
 import { runtimeQrKeys, seedCity, VALID_ANSWERS } from '../support/city';
 import { call, startTestRuntime } from '../support/harness';
 import { recordItems, scanAll } from '../support/table-scan';
@@ -119,6 +121,27 @@ describe('abuse', () => {
     expect(await ratingCount()).toBe(before + 1);
     // the dossier added in the first resend was not taken: it can still be rated, once
     expect((await send('edited-3', 'HS-2025/000777')).status).toBe(201);
+
+    // A rating stored, and the process gone before its marker: the retry with the dossier writes
+    // it, and a resend without the dossier after that is the same rating.
+    const lost = await send('edited-4', 'HS-2025/000779');
+    await deleteItem(createDb(runtime.tableName), { Key: tableKeys.ratingBySubmission('edited-4') });
+    expect((await send('edited-4', 'HS-2025/000779')).body).toEqual({ id: lost.body.id, duplicate: true });
+    expect((await send('edited-4')).body).toEqual({ id: lost.body.id, duplicate: true });
+    expect(await ratingCount()).toBe(before + 3);
+
+    // a submission id another office used (a form serial number in an import) is not this one
+    const elsewhere = await call(runtime, 'POST', '/v1/ratings', {
+      body: {
+        code: signCode(keys, { unitId: 'ab-w2' }),
+        answers: VALID_ANSWERS,
+        submissionId: 'serial-0001',
+      },
+    });
+    expect(elsewhere.status).toBe(201);
+    const here = await send('serial-0001', 'HS-2025/000780');
+    expect(here.status).toBe(201);
+    expect(here.body.id).not.toBe(elsewhere.body.id);
   });
 
   it('refuses a burst from one source past its limit with 429 and Retry-After, and flags its ratings of one unit', async () => {
