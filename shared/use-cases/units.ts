@@ -19,8 +19,9 @@ export interface UnitDeps {
  * Creates or updates a unit. Moving a unit to another parent rewrites the paths of its whole
  * subtree, descendants first: if the move is interrupted, repeating the PUT finds the unit still
  * at its old path and completes the rest. Then whatever follows the units (followUnits: their
- * alert subscriptions) is brought to their paths of now. Snapshots already computed keep the tree they were
- * computed with; the next recompute uses the new one (docs/methodology.md, "Tree changes").
+ * alert subscriptions) is brought to their paths of now. Snapshots already computed keep the tree
+ * they were computed with; the next recompute uses the new one (docs/methodology.md, "Tree
+ * changes").
  */
 export async function putUnit(
   unitId: string,
