@@ -12,6 +12,7 @@ import {
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { type Runtime, startRuntime } from '../../infra/local/runtime';
 import { createAlertDeps } from '../../shared/deps';
+import type { Unit } from '../../shared/domain';
 import { createDb } from '../../shared/store/dynamo';
 import { SubscriptionsRepository } from '../../shared/store/subscriptions-repo';
 import { UnitsRepository } from '../../shared/store/units-repo';
@@ -518,21 +519,32 @@ describe('alerts through subscriptions on the local runtime', () => {
   });
 });
 
+/** A unit written straight to the table, as the outbox tests need one: by id, parent and path. */
+function putStoredUnit(
+  deps: { units: { put(unit: Unit): Promise<void> } },
+  id: string,
+  parentId: string | null,
+  path: string,
+  at: Date,
+) {
+  return deps.units.put({
+    id,
+    name: id,
+    parentId,
+    path,
+    level: 'unit',
+    instrument: 'sipas-2023',
+    createdAt: at.toISOString(),
+    updatedAt: at.toISOString(),
+  });
+}
+
 describe('the outbox when SNS is down, and escalation', () => {
   it('escalates to the parent the unit has now, after a move', async () => {
     const deps = await createTestDeps();
     const now = new Date('2025-03-11T01:00:00Z');
     const unit = (id: string, parentId: string | null, path: string) =>
-      deps.units.put({
-        id,
-        name: id,
-        parentId,
-        path,
-        level: 'unit',
-        instrument: 'sipas-2023',
-        createdAt: now.toISOString(),
-        updatedAt: now.toISOString(),
-      });
+      putStoredUnit(deps, id, parentId, path, now);
     await unit('hn', null, '/hn/');
     await unit('ba-dinh', 'hn', '/hn/ba-dinh/');
     await unit('ba-dinh-2', 'hn', '/hn/ba-dinh-2/');
@@ -567,16 +579,7 @@ describe('the outbox when SNS is down, and escalation', () => {
       ['ba-dinh', 'hn', '/hn/ba-dinh/'],
       ['phuc-xa', 'ba-dinh', '/hn/ba-dinh/phuc-xa/'],
     ] as const) {
-      await deps.units.put({
-        id,
-        name: id,
-        parentId,
-        path,
-        level: 'unit',
-        instrument: 'sipas-2023',
-        createdAt: now.toISOString(),
-        updatedAt: now.toISOString(),
-      });
+      await putStoredUnit(deps, id, parentId, path, now);
     }
     const { TopicArn } = await new SNSClient({}).send(
       new CreateTopicCommand({ Name: `sipas-outbox-${label}` }),
