@@ -70,6 +70,18 @@ export class SubscriptionsRepository {
     };
   }
 
+  /**
+   * Rewrites a record that is there (its unit moved); false, and nothing written, if it has been
+   * deleted meanwhile: an unsubscribe at the same moment is not undone.
+   */
+  replace(subscription: Subscription): Promise<boolean> {
+    return withAvailability(() =>
+      conditionally(() =>
+        putItem(this.db, { Item: this.item(subscription), ConditionExpression: 'attribute_exists(PK)' }),
+      ),
+    );
+  }
+
   /** Stores a new record; false if one with this id is there already. */
   create(subscription: Subscription): Promise<boolean> {
     return withAvailability(() =>

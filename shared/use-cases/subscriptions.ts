@@ -122,7 +122,7 @@ export async function followUnits(
       if (!['NotFound', 'NotFoundException'].includes((error as Error).name)) throw error;
       logger.warn('a moved unit’s subscription is gone from SNS; its record follows the unit', { unitId });
     }
-    for (const record of records) await deps.subscriptions.put({ ...record, unitPath: path });
+    for (const record of records) await deps.subscriptions.replace({ ...record, unitPath: path });
   }
 }
 

@@ -516,6 +516,9 @@ describe('alerts through subscriptions on the local runtime', () => {
     });
     expect((await put('ba-dinh-2')).status).toBe(200);
     expect((await store.get('01JCCCCCCCCCCCCCCCCCCCCCCC'))!.unitPath).toBe('/hn/ba-dinh-2/mover/');
+    // a record deleted while its unit moved (an unsubscribe at that moment) is not brought back
+    expect(await store.replace({ ...left, id: '01JDDDDDDDDDDDDDDDDDDDDDDD' })).toBe(false);
+    expect(await store.get('01JDDDDDDDDDDDDDDDDDDDDDDD')).toBeUndefined();
   });
 });
 
