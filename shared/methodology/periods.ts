@@ -116,44 +116,39 @@ export function partsOf(period: string): { kind: PeriodKind; first: string; last
   }
 }
 
-/** The previous period of the same kind (yesterday, last month, last quarter, last year). */
-export function previousPeriod(period: string): string {
+/** The period `steps` periods of the same kind after `period` (before it, for negative steps). */
+function shiftPeriod(period: string, steps: number): string {
   const kind = requireKind(period);
   const year = Number(period.slice(0, 4));
+  // Months and quarters are counted from year 0, so a year boundary is just another step.
+  const shifted = (perYear: number, ordinal: number) => {
+    const index = year * perYear + ordinal - 1 + steps;
+    return { year: Math.floor(index / perYear), ordinal: (((index % perYear) + perYear) % perYear) + 1 };
+  };
   switch (kind) {
     case 'day':
-      return addDays(period, -1);
+      return addDays(period, steps);
     case 'month': {
-      const month = Number(period.slice(5, 7));
-      return month === 1 ? `${year - 1}-12` : `${year}-${String(month - 1).padStart(2, '0')}`;
+      const month = shifted(12, Number(period.slice(5, 7)));
+      return `${month.year}-${String(month.ordinal).padStart(2, '0')}`;
     }
     case 'quarter': {
-      const quarter = Number(period.slice(6));
-      return quarter === 1 ? `${year - 1}-Q4` : `${year}-Q${quarter - 1}`;
+      const quarter = shifted(4, Number(period.slice(6)));
+      return `${quarter.year}-Q${quarter.ordinal}`;
     }
     case 'year':
-      return String(year - 1);
+      return String(year + steps);
   }
+}
+
+/** The previous period of the same kind (yesterday, last month, last quarter, last year). */
+export function previousPeriod(period: string): string {
+  return shiftPeriod(period, -1);
 }
 
 /** The next period of the same kind (tomorrow, next month, next quarter, next year). */
 export function nextPeriod(period: string): string {
-  const kind = requireKind(period);
-  const year = Number(period.slice(0, 4));
-  switch (kind) {
-    case 'day':
-      return addDays(period, 1);
-    case 'month': {
-      const month = Number(period.slice(5, 7));
-      return month === 12 ? `${year + 1}-01` : `${year}-${String(month + 1).padStart(2, '0')}`;
-    }
-    case 'quarter': {
-      const quarter = Number(period.slice(6));
-      return quarter === 4 ? `${year + 1}-Q1` : `${year}-Q${quarter + 1}`;
-    }
-    case 'year':
-      return String(year + 1);
-  }
+  return shiftPeriod(period, 1);
 }
 
 export function requireKind(period: string): PeriodKind {
