@@ -32,6 +32,9 @@ const INVALID_PARAMETER = new Set(['InvalidParameterException', 'InvalidParamete
  * subscription per endpoint and topic). SNS's own words are not passed on: they can tell that
  * someone else subscribed the endpoint. Anything else (a wrong topic ARN) stays a 500.
  */
+/** SNS's answer for a subscription it does not have (the SDK's name, and the local stand-in's). */
+const NOT_FOUND = new Set(['NotFoundException', 'NotFound']);
+
 function refusedSubscription(error: unknown): DomainError | undefined {
   if (!(error instanceof Error) || !INVALID_PARAMETER.has(error.name)) return undefined;
   if (/already exists with different attributes/i.test(error.message)) {
@@ -47,13 +50,13 @@ function refusedSubscription(error: unknown): DomainError | undefined {
   return undefined;
 }
 
-/** The alerts topic, as the use cases see it. */
 /** SNS takes at most this many messages in one PublishBatch. */
 export const PUBLISH_BATCH_LIMIT = 10;
 
 /** The outcome of one message of a batch: published, or why not. */
 export type BatchOutcome = { published: true } | { published: false; error: string };
 
+/** The alerts topic, as the use cases see it. */
 export interface AlertsTopic {
   publish(message: TopicMessage): Promise<void>;
   /**
@@ -64,8 +67,8 @@ export interface AlertsTopic {
   /** returns the subscription's ARN (also while an e-mail or SMS awaits confirmation) */
   subscribe(protocol: string, endpoint: string, filterPolicy: object): Promise<string>;
   unsubscribe(subscriptionArn: string): Promise<void>;
-  /** replaces a subscription's filter policy (its unit moved) */
-  setFilterPolicy(subscriptionArn: string, filterPolicy: object): Promise<void>;
+  /** replaces a subscription's filter policy (its unit moved); false if SNS no longer has it */
+  setFilterPolicy(subscriptionArn: string, filterPolicy: object): Promise<boolean>;
 }
 
 /** A message's subject, body and filterable attributes, as Publish and PublishBatch take them. */
@@ -156,13 +159,20 @@ export function snsAlertsTopic(topicArn: string | undefined, client?: SNSClient)
     },
     async setFilterPolicy(subscriptionArn, filterPolicy) {
       const { sns, SetSubscriptionAttributesCommand } = await load();
-      await sns.send(
-        new SetSubscriptionAttributesCommand({
-          SubscriptionArn: subscriptionArn,
-          AttributeName: 'FilterPolicy',
-          AttributeValue: JSON.stringify(filterPolicy),
-        }),
-      );
+      try {
+        await sns.send(
+          new SetSubscriptionAttributesCommand({
+            SubscriptionArn: subscriptionArn,
+            AttributeName: 'FilterPolicy',
+            AttributeValue: JSON.stringify(filterPolicy),
+          }),
+        );
+        return true;
+      } catch (error) {
+        // its owner left it, or it was never confirmed
+        if (error instanceof Error && NOT_FOUND.has(error.name)) return false;
+        throw error;
+      }
     },
   };
 }

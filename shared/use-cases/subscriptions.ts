@@ -116,10 +116,7 @@ export async function followUnits(
     // SNS gives one subscription per endpoint and filter, so its records share unit and minimum.
     const { unitId, minSeverity } = records[0]!;
     const path = pathOf.get(unitId)!;
-    try {
-      await deps.topic.setFilterPolicy(arn, filterPolicyOf(path, minSeverity));
-    } catch (error) {
-      if (!['NotFound', 'NotFoundException'].includes((error as Error).name)) throw error;
+    if (!(await deps.topic.setFilterPolicy(arn, filterPolicyOf(path, minSeverity)))) {
       logger.warn('a moved unit’s subscription is gone from SNS; its record follows the unit', { unitId });
     }
     for (const record of records) await deps.subscriptions.replace({ ...record, unitPath: path });
