@@ -249,10 +249,14 @@ export async function processOutbox(
   const hours = deps.settings.ackTimeoutHours;
   const cutoff = new Date(now.getTime() - hours * 3600_000).toISOString();
   await mapConcurrent(await deps.alerts.unackedSentBefore(cutoff), OUTBOX_CONCURRENCY, async (alert) => {
+    if (alert.ackedAt || alert.escalatedAt) {
+      await deps.alerts.settle(alert.id);
+      return;
+    }
     // Escalated to the unit's parent of today: after a move, its superiors are the new ones.
-    const unit = alert.ackedAt || alert.escalatedAt ? undefined : await deps.units.get(alert.unitId);
+    const unit = await deps.units.get(alert.unitId);
     const parentPath = unit ? parentPathOf(unit.path) : alert.parentPath;
-    if (alert.ackedAt || alert.escalatedAt || !parentPath) {
+    if (!parentPath) {
       await deps.alerts.settle(alert.id);
       return;
     }
