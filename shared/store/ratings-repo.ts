@@ -47,11 +47,12 @@ const SubmissionMarker = z.object({
 /** A stored rating, as much of it as answers a resent submission. */
 export type StoredRating = Pick<Rating, 'id' | 'submissionId' | 'unitId'>;
 
+const storedOf = ({ id, submissionId, unitId }: StoredRating): StoredRating => ({ id, submissionId, unitId });
+
 /** The rating an item at a rating key stands for: the rating itself, or a dossier rating's marker. */
 function toStored(item: Item): StoredRating {
   if (item.type === 'submission') return parseInternal(SubmissionMarker, item, 'a stored submission marker');
-  const { id, submissionId, unitId } = toRating(item);
-  return { id, submissionId, unitId };
+  return storedOf(toRating(item));
 }
 
 export function ratingKey(rating: Pick<Rating, 'dossier' | 'submissionId'>) {
@@ -110,10 +111,7 @@ export class RatingsRepository {
         if (rating.dossier && existing.submissionId === rating.submissionId) await mark(existing);
         return { stored: false, existing };
       }
-      if (rating.dossier) {
-        const { id, submissionId, unitId } = rating;
-        await mark({ id, submissionId, unitId });
-      }
+      if (rating.dossier) await mark(storedOf(rating));
       return { stored: true, rating };
     });
   }
