@@ -49,7 +49,11 @@ export const UnitInput = z.strictObject({
   level: z.string().trim().min(1).max(40),
   instrument: z.string().min(1).max(40).optional(),
   /** null clears the unit's overrides; left out keeps them */
-  alertThresholds: z.optional(z.nullable(AlertThresholdsInput)),
+  alertThresholds: z
+    .optional(z.nullable(AlertThresholdsInput))
+    .describe(
+      "overrides of the city's alert thresholds; null clears them, left out keeps them. Set from above the unit: its own officials get 403 for a change",
+    ),
 });
 export type UnitInput = z.output<typeof UnitInput>;
 

@@ -1,3 +1,4 @@
+import { isDeepStrictEqual } from 'node:util';
 import type { UnitInput } from '../api/schemas';
 import { isWithin, pathOf, type Unit } from '../domain';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../errors';
@@ -54,6 +55,17 @@ export async function putUnit(
   const now = deps.clock().toISOString();
   const alertThresholds =
     input.alertThresholds === undefined ? existing?.alertThresholds : (input.alertThresholds ?? undefined);
+  // A unit's thresholds are set from above it: an official who could lower their own unit's
+  // target would silence the alerts about it, for the officials above who follow it too.
+  if (
+    scopePath !== '/' &&
+    existing?.path === scopePath &&
+    !isDeepStrictEqual(alertThresholds ?? null, existing.alertThresholds ?? null)
+  ) {
+    throw new ForbiddenError(
+      'alertThresholds: the alert thresholds of your own unit are set above it, by an official of a unit above or an administrator',
+    );
+  }
   const unit: Unit = {
     id: unitId,
     name: input.name,

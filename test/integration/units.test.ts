@@ -95,6 +95,32 @@ describe('units', () => {
     expect(invalid.body.error.details[0].field).toBe('alertThresholds.target');
   });
 
+  it('leaves a unit’s alert thresholds to the levels above it', async () => {
+    const own = { name: 'Ba Đình', level: 'district', parentId: 'hn' };
+    expect((await put('ba-dinh', { ...own, alertThresholds: { target: 85 } })).status).toBe(200);
+    // Its own official may rename it, or send the thresholds it has, but not change them: a target
+    // of 0 would silence its below-target alerts for everyone who follows it.
+    for (const alertThresholds of [{ target: 0 }, { target: 85, rankPlaces: 50 }, null]) {
+      const refused = await put('ba-dinh', { ...own, alertThresholds }, official);
+      expect(refused.status).toBe(403);
+      expect(refused.body.error.message).toContain('alertThresholds');
+    }
+    const renamed = { ...own, name: 'Quận Ba Đình' };
+    expect((await put('ba-dinh', renamed, official)).status).toBe(200);
+    expect((await put('ba-dinh', { ...renamed, alertThresholds: { target: 85 } }, official)).status).toBe(
+      200,
+    );
+    expect((await call(runtime, 'GET', '/v1/units/ba-dinh', { token: admin })).body).toMatchObject({
+      name: 'Quận Ba Đình',
+      alertThresholds: { target: 85 },
+    });
+    // The units below it are its official's to set.
+    const below = { name: 'Kim Mã', level: 'ward', parentId: 'ba-dinh' };
+    expect((await put('kim-ma', below, official)).status).toBe(201);
+    const set = await put('kim-ma', { ...below, alertThresholds: { target: 90 } }, official);
+    expect([set.status, set.body.alertThresholds]).toEqual([200, { target: 90 }]);
+  });
+
   it('refuses an unknown instrument, naming the field', async () => {
     const response = await put('x-1', { name: 'X', level: 'ward', parentId: 'hn', instrument: 'sipas-1999' });
     expect(response.status).toBe(400);
