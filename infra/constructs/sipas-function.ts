@@ -147,7 +147,8 @@ export class SipasFunction extends Construct {
     }
     if (spec.alerts) required(props.alertsTopic, id, 'alertsTopic').grantPublish(this.role);
     if (spec.alertSubscriptions) {
-      // SNS authorises Unsubscribe against the subscription's topic, so both name the topic.
+      // SNS authorises Unsubscribe against the subscription's topic, so both name the topic: its
+      // AuthorizationError for a subscription `<topic ARN>:<id>` names the resource `<topic ARN>`.
       this.role.addToPrincipalPolicy(
         new iam.PolicyStatement({
           actions: ['sns:Subscribe', 'sns:Unsubscribe'],
@@ -156,7 +157,8 @@ export class SipasFunction extends Construct {
       );
     }
     if (spec.alertFilters) {
-      // Likewise a subscription's attributes: the grant names the topic.
+      // Likewise a subscription's attributes (SetSubscriptionAttributes is refused "on resource
+      // <topic ARN>" in the same way): the grant names the topic.
       this.role.addToPrincipalPolicy(
         new iam.PolicyStatement({
           actions: ['sns:SetSubscriptionAttributes'],
