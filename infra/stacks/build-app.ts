@@ -23,8 +23,20 @@ export function buildApp(app: App = new App()): SipasStacks {
   if (app.node.tryGetContext(referenceStrength) === undefined)
     app.node.setContext(referenceStrength, 'strong');
   const settings = stageSettings(contextString(app, 'stage', 'dev'));
-  const callbackUrl = contextString(app, 'callbackUrl', 'http://localhost:3000/dashboard');
+  const publicBase = optionalContext(app, 'publicBaseUrl');
+  // The dashboard sends officials back to its own origin's /dashboard (dashboard-page.ts).
+  const callbackUrl = contextString(
+    app,
+    'callbackUrl',
+    publicBase.publicBaseUrl
+      ? new URL('/dashboard', publicBase.publicBaseUrl).href
+      : 'http://localhost:3000/dashboard',
+  );
   const logoutUrl = contextString(app, 'logoutUrl', new URL('/', callbackUrl).href);
+  const cognitoDomain = optionalContext(app, 'cognitoDomain');
+  const signInDomainPrefix = domainPrefixContext(app);
+  if (signInDomainPrefix && cognitoDomain.cognitoDomain)
+    throw new Error('context cognitoDomain and cognitoDomainPrefix: give one, not both');
   const prefix = `Sipas-${settings.stage}`;
 
   const stateful = new StatefulStack(app, `${prefix}-Stateful`, {
@@ -32,6 +44,7 @@ export function buildApp(app: App = new App()): SipasStacks {
     settings,
     callbackUrls: [callbackUrl],
     logoutUrls: [logoutUrl],
+    ...(signInDomainPrefix ? { signInDomainPrefix } : {}),
   });
   const stateless = new StatelessStack(app, `${prefix}-Stateless`, {
     description: `sipas ${settings.stage}: HTTP API, functions, nightly schedule, alarms`,
@@ -42,8 +55,8 @@ export function buildApp(app: App = new App()): SipasStacks {
     qrSecret: stateful.qrSecret,
     userPool: stateful.userPool,
     userPoolClient: stateful.userPoolClient,
-    ...optionalContext(app, 'cognitoDomain'),
-    ...optionalContext(app, 'publicBaseUrl'),
+    ...(stateful.signInUrl ? { cognitoDomain: stateful.signInUrl } : cognitoDomain),
+    ...publicBase,
     throttle: {
       rateLimit: contextNumber(app, 'apiRateLimit', 100),
       burstLimit: contextNumber(app, 'apiBurstLimit', 200),
@@ -84,6 +97,21 @@ function optionalContext(
     throw new Error(`context ${key} must be a full https URL (https://…), not ${JSON.stringify(text)}`);
   }
   return { [key]: text };
+}
+
+/**
+ * The prefix of a Cognito sign-in domain for the stack to create
+ * (`https://<prefix>.auth.<region>.amazoncognito.com`), checked by Cognito's rules for one.
+ */
+function domainPrefixContext(app: App): string | undefined {
+  if (app.node.tryGetContext('cognitoDomainPrefix') === undefined) return undefined;
+  const prefix = contextString(app, 'cognitoDomainPrefix', '');
+  if (!/^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/.test(prefix) || /aws|amazon|cognito/.test(prefix)) {
+    throw new Error(
+      `context cognitoDomainPrefix must be 1-63 lowercase letters, digits and inner hyphens, without aws, amazon or cognito, not ${JSON.stringify(prefix)}`,
+    );
+  }
+  return prefix;
 }
 
 /** An object from cdk.json, or the same as JSON text from the command line (`-c city='{…}'`). */

@@ -13,6 +13,8 @@ export interface StatefulStackProps extends StackProps {
   /** where Cognito may send officials back after signing in */
   callbackUrls: string[];
   logoutUrls: string[];
+  /** when given, the stack creates the Cognito sign-in domain `https://<prefix>.auth.<region>.amazoncognito.com` */
+  signInDomainPrefix?: string;
 }
 
 /** The roles the handlers recognise (shared/auth/principal.ts). */
@@ -29,6 +31,8 @@ export class StatefulStack extends Stack {
   readonly qrSecret: secretsmanager.Secret;
   readonly userPool: cognito.UserPool;
   readonly userPoolClient: cognito.UserPoolClient;
+  /** the sign-in domain's URL, when the stack creates one (props.signInDomainPrefix) */
+  readonly signInUrl?: string;
 
   constructor(scope: Construct, id: string, props: StatefulStackProps) {
     super(scope, id, props);
@@ -149,6 +153,14 @@ export class StatefulStack extends Stack {
       // access, so only administrators (through the Cognito admin API) may set it.
       writeAttributes: new cognito.ClientAttributes().withStandardAttributes({ email: true, fullname: true }),
     });
+
+    if (props.signInDomainPrefix) {
+      const domain = this.userPool.addDomain('SignIn', {
+        cognitoDomain: { domainPrefix: props.signInDomainPrefix },
+      });
+      this.signInUrl = domain.baseUrl();
+      new CfnOutput(this, 'SignInUrl', { value: this.signInUrl });
+    }
 
     new CfnOutput(this, 'UserPoolId', { value: this.userPool.userPoolId });
     new CfnOutput(this, 'UserPoolClientId', { value: this.userPoolClient.userPoolClientId });

@@ -19,7 +19,9 @@ beforeAll(() => {
   prod = synthesize(
     {
       stage: 'prod',
-      callbackUrl: 'https://sipas.example.gov.vn/dashboard',
+      // the dashboard's sign-in comes back to the public URL's /dashboard, on a domain the stack makes
+      publicBaseUrl: 'https://sipas.example.gov.vn',
+      cognitoDomainPrefix: 'sipas-hanoi',
       apiRateLimit: '50',
       apiBurstLimit: '80',
       // as `-c city='…'` passes it: JSON text
@@ -519,6 +521,7 @@ describe('stateful resources', () => {
     });
     prod.statefulTemplate.hasResourceProperties('AWS::Cognito::UserPoolClient', {
       CallbackURLs: ['https://sipas.example.gov.vn/dashboard'],
+      LogoutURLs: ['https://sipas.example.gov.vn/'],
     });
     const client = Object.values(resourcesOf(dev.statefulTemplate, 'AWS::Cognito::UserPoolClient'))[0]!
       .Properties!;
@@ -661,6 +664,52 @@ describe('the app as a whole', () => {
     expect(() => buildApp(new App({ context: { publicBaseUrl: 'http://sipas.example.gov.vn' } }))).toThrow(
       /context publicBaseUrl must be a full https URL/,
     );
+  });
+
+  it('makes the Cognito sign-in domain when given its prefix, and gives its URL to the dashboard', () => {
+    expect(Object.keys(resourcesOf(dev.statefulTemplate, 'AWS::Cognito::UserPoolDomain'))).toEqual([]);
+    const domains = Object.values(resourcesOf(prod.statefulTemplate, 'AWS::Cognito::UserPoolDomain'));
+    expect(domains).toHaveLength(1);
+    expect(domains[0]!.Properties).toMatchObject({
+      Domain: 'sipas-hanoi',
+      UserPoolId: { Ref: logicalId(prod.stateful, prod.stateful.userPool) },
+    });
+    // https://sipas-hanoi.auth.<region>.amazoncognito.com, the domain's name through an export
+    const domainId = Object.keys(resourcesOf(prod.statefulTemplate, 'AWS::Cognito::UserPoolDomain'))[0]!;
+    for (const [name] of SPECS) {
+      const variables = (
+        functionOf(prod, name).Properties.Environment as { Variables: Record<string, unknown> }
+      ).Variables;
+      expect(variables.COGNITO_DOMAIN, name).toEqual({
+        'Fn::Join': [
+          '',
+          [
+            'https://',
+            { 'Fn::ImportValue': expect.stringContaining(`ExportsOutputRef${domainId}`) },
+            '.auth.',
+            { Ref: 'AWS::Region' },
+            '.amazoncognito.com',
+          ],
+        ],
+      });
+      expect(variables.PUBLIC_BASE_URL, name).toBe('https://sipas.example.gov.vn');
+    }
+  });
+
+  it('refuses a Cognito domain prefix Cognito would refuse, or one given beside a domain', async () => {
+    const { App } = await import('aws-cdk-lib');
+    const { buildApp } = await import('../../infra/stacks/build-app');
+    for (const prefix of ['Sipas', 'sipas-', 'my-cognito', 'a'.repeat(64), ''])
+      expect(() => buildApp(new App({ context: { cognitoDomainPrefix: prefix } })), prefix).toThrow(
+        /context cognitoDomainPrefix/,
+      );
+    expect(() =>
+      buildApp(
+        new App({
+          context: { cognitoDomainPrefix: 'sipas', cognitoDomain: 'https://login.example.gov.vn' },
+        }),
+      ),
+    ).toThrow(/give one, not both/);
   });
 
   it('refuses a malformed stage name', async () => {
