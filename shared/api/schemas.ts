@@ -48,7 +48,6 @@ export const UnitInput = z.strictObject({
   parentId: z.optional(z.nullable(UnitId)),
   level: z.string().trim().min(1).max(40),
   instrument: z.string().min(1).max(40).optional(),
-  /** null clears the unit's overrides; left out keeps them */
   alertThresholds: z
     .optional(z.nullable(AlertThresholdsInput))
     .describe(
