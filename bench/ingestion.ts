@@ -87,7 +87,7 @@ export async function benchIngestion(quick: boolean): Promise<BenchOutput> {
               try {
                 await putItem(floorDb, {
                   Item: {
-                    ...ratingKey({ submissionId }),
+                    ...ratingKey({ submissionId, unitId: sample.unitId }),
                     ...keys.ratingUnitDay(sample.unitId, sample.day, sample.receivedAt, id),
                     type: 'rating',
                     ...sample,

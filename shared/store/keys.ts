@@ -8,8 +8,8 @@
  * | 1 | get a unit                                | GetItem   | PK=UNIT#<id>, SK=UNIT                                  |
  * | 2 | a unit's children                         | Query GSI2| GSI2PK=CHILDREN#<parentId or ROOT>                     |
  * | 3 | a whole tree or subtree, in path order    | Query GSI1| GSI1PK=TREE, GSI1SK begins_with <path>                  |
- * | 4 | store a rating once (submission/dossier)  | PutItem   | PK=RATING#S#<submissionId> or RATING#D#<dossier>, attribute_not_exists(PK) |
- * |   | (a dossier rating: its submission looked  | GetItem,  | PK=RATING#S#<submissionId> first; then a marker there   |
+ * | 4 | store a rating once (submission/dossier)  | PutItem   | PK=RATING#S#<unitId>#<submissionId> or RATING#D#<dossier>, attribute_not_exists(PK) |
+ * |   | (a dossier rating: its submission looked  | GetItem,  | PK=RATING#S#<unitId>#<submissionId> first; then a marker there |
  * |   | up first, and marked after)               | PutItem   | (type submission), attribute_not_exists(PK)             |
  * | 5 | one unit-day's ratings (nightly job)      | Query GSI1| GSI1PK=RATINGS#<unitId>#<day>, GSI1SK=<receivedAt>#<id> |
  * | 6 | every unit's own histogram of a period    | Query     | PK=HIST#<period>, SK=B#<bucket> (32 gzipped items per period, not per unit) |
@@ -50,7 +50,14 @@ export const keys = {
   }),
   childrenOf: (parentId: string | null) => `CHILDREN#${parentId ?? ROOT_PARENT}`,
 
-  ratingBySubmission: (submissionId: string) => ({ PK: `RATING#S#${submissionId}`, SK: 'RATING' }),
+  /**
+   * A submission id is unique within its unit only (a paper form's serial number: every office
+   * numbers its own from 0001), so the unit is part of the key. Unit ids hold no `#`.
+   */
+  ratingBySubmission: (unitId: string, submissionId: string) => ({
+    PK: `RATING#S#${unitId}#${submissionId}`,
+    SK: 'RATING',
+  }),
   ratingByDossier: (dossier: string) => ({ PK: `RATING#D#${dossier}`, SK: 'RATING' }),
   ratingUnitDay: (unitId: string, day: string, receivedAt: string, ratingId: string) => ({
     GSI1PK: `RATINGS#${unitId}#${day}`,

@@ -55,8 +55,18 @@ function toStored(item: Item): StoredRating {
   return storedOf(toRating(item));
 }
 
-export function ratingKey(rating: Pick<Rating, 'dossier' | 'submissionId'>) {
-  return rating.dossier ? keys.ratingByDossier(rating.dossier) : keys.ratingBySubmission(rating.submissionId);
+export function ratingKey(rating: Pick<Rating, 'dossier' | 'submissionId' | 'unitId'>) {
+  return rating.dossier
+    ? keys.ratingByDossier(rating.dossier)
+    : keys.ratingBySubmission(rating.unitId, rating.submissionId);
+}
+
+/** Whether a stored rating is this submission: the same id, from the same unit. */
+export function isSameSubmission(
+  stored: StoredRating,
+  ref: Pick<Rating, 'submissionId' | 'unitId'>,
+): boolean {
+  return stored.submissionId === ref.submissionId && stored.unitId === ref.unitId;
 }
 
 export type StoreResult = { stored: true; rating: Rating } | { stored: false; existing: StoredRating };
@@ -76,13 +86,10 @@ export class RatingsRepository {
   store(rating: Rating): Promise<StoreResult> {
     return withAvailability(async () => {
       const key = ratingKey(rating);
-      const submissionKey = keys.ratingBySubmission(rating.submissionId);
-      // The same submission is the same office's: another unit's under this id (a form serial
-      // number reused elsewhere, in an import) is someone else's rating, and this one is new.
+      const submissionKey = keys.ratingBySubmission(rating.unitId, rating.submissionId);
       if (rating.dossier) {
         const earlier = await getItem(this.db, { Key: submissionKey, ConsistentRead: true });
-        const stored = earlier && toStored(earlier);
-        if (stored && stored.unitId === rating.unitId) return { stored: false, existing: stored };
+        if (earlier) return { stored: false, existing: toStored(earlier) };
       }
       const mark = (ref: StoredRating) =>
         // Never over a rating stored there meanwhile without its dossier: that one stays.
@@ -108,7 +115,7 @@ export class RatingsRepository {
         if (!item) throw error;
         const existing = toStored(item);
         // A retry of a rating stored before its marker was: the retry completes the pair.
-        if (rating.dossier && existing.submissionId === rating.submissionId) await mark(existing);
+        if (rating.dossier && isSameSubmission(existing, rating)) await mark(existing);
         return { stored: false, existing };
       }
       if (rating.dossier) await mark(storedOf(rating));
@@ -116,11 +123,11 @@ export class RatingsRepository {
     });
   }
 
-  /** The rating stored under a submission id (or under its dossier, when it names one), if any. */
-  find(ref: Pick<Rating, 'dossier' | 'submissionId'>): Promise<StoredRating | undefined> {
+  /** The rating stored under a unit's submission id (or under its dossier, when it names one), if any. */
+  find(ref: Pick<Rating, 'dossier' | 'submissionId' | 'unitId'>): Promise<StoredRating | undefined> {
     return withAvailability(async () => {
       for (const key of [
-        keys.ratingBySubmission(ref.submissionId),
+        keys.ratingBySubmission(ref.unitId, ref.submissionId),
         ...(ref.dossier ? [keys.ratingByDossier(ref.dossier)] : []),
       ]) {
         const item = await getItem(this.db, { Key: key, ConsistentRead: true });

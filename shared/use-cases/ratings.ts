@@ -17,7 +17,7 @@ import type { InstrumentRegistry } from '../methodology/instruments';
 import { FIRST_YEAR, inServiceYears, vietnamDay } from '../methodology/periods';
 import { maskPersonalNumbers } from '../privacy';
 import { type QrKeys, verifyCode } from '../qr/codes';
-import type { RatingsRepository } from '../store/ratings-repo';
+import { isSameSubmission, type RatingsRepository } from '../store/ratings-repo';
 import type { UnitsRepository } from '../store/units-repo';
 import {
   ClientLimitReached,
@@ -94,7 +94,7 @@ export async function submitRating(
       // The limit is on new ratings: a resend of one already stored gets its answer, not a 429,
       // while the client has resends left in the window (resendAtLimit).
       if (error instanceof ClientLimitReached) {
-        const stored = await storedRetry(input, deps);
+        const stored = await storedRetry(input, unit.id, deps);
         if (
           stored &&
           (await resendAtLimit(error, { rateCounters: deps.rateCounters, ratePolicy: deps.ratePolicy }))
@@ -127,13 +127,15 @@ export async function submitRating(
 }
 
 /** The answer to a resent submission that is already stored, or undefined if it is not a retry. */
-async function storedRetry(input: RatingSubmission, deps: RatingDeps): Promise<SubmitOutcome | undefined> {
+async function storedRetry(
+  input: RatingSubmission,
+  unitId: string,
+  deps: RatingDeps,
+): Promise<SubmitOutcome | undefined> {
   if (!input.submissionId) return undefined;
-  const existing = await deps.ratings.find({
-    submissionId: input.submissionId,
-    ...(input.dossier ? { dossier: input.dossier } : {}),
-  });
-  if (existing?.submissionId !== input.submissionId) return undefined;
+  const ref = { unitId, submissionId: input.submissionId };
+  const existing = await deps.ratings.find({ ...ref, ...(input.dossier ? { dossier: input.dossier } : {}) });
+  if (!existing || !isSameSubmission(existing, ref)) return undefined;
   return { id: existing.id, duplicate: true, unitId: existing.unitId };
 }
 
@@ -163,7 +165,7 @@ async function storeDraft(draft: RatingDraft, deps: RatingDeps): Promise<SubmitO
   };
   const result = await deps.ratings.store(rating);
   if (result.stored) return { id: rating.id, duplicate: false, unitId: rating.unitId };
-  if (result.existing.submissionId === rating.submissionId) {
+  if (isSameSubmission(result.existing, rating)) {
     return { id: result.existing.id, duplicate: true, unitId: result.existing.unitId };
   }
   throw new ConflictError('this dossier has already been rated');

@@ -84,6 +84,33 @@ describe('importing ratings', () => {
     expect(await count('dong-da', '2026-10-12')).toBe(5);
   });
 
+  it('takes a form serial number as unique within its unit: another office’s form 0001 is another rating', async () => {
+    const form = (unitId: string, polite: number) => ({
+      unitId,
+      receivedAt: '2026-10-07T03:00:00Z',
+      submissionId: 'FORM-0001',
+      answers: { 'staff.polite': polite },
+    });
+    const tayHo = await call(runtime, 'POST', '/v1/ratings/import', {
+      token: admin,
+      body: { ratings: [form('tay-ho', 5)] },
+    });
+    expect(tayHo.body).toMatchObject({ accepted: 1, duplicates: 0 });
+    const dongDa = await call(runtime, 'POST', '/v1/ratings/import', {
+      token: admin,
+      body: { ratings: [form('dong-da', 1)] },
+    });
+    expect(dongDa.body).toMatchObject({ accepted: 1, duplicates: 0 });
+    // and each office's form sent again is still stored once
+    const again = await call(runtime, 'POST', '/v1/ratings/import', {
+      token: admin,
+      body: { ratings: [form('tay-ho', 5), form('dong-da', 1)] },
+    });
+    expect(again.body).toMatchObject({ accepted: 0, duplicates: 2 });
+    expect((await ratingsOf('tay-ho', '2026-10-07')).map((r) => r.answers)).toEqual([{ 'staff.polite': 5 }]);
+    expect((await ratingsOf('dong-da', '2026-10-07')).map((r) => r.answers)).toEqual([{ 'staff.polite': 1 }]);
+  });
+
   it('reads text/csv with a header of fields and item ids', async () => {
     const csv =
       '\uFEFFunitId,receivedAt,dossier,comment,staff.polite,result.ontime\r\n' +

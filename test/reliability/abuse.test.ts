@@ -125,7 +125,7 @@ describe('abuse', () => {
     // A rating stored, and the process gone before its marker: the retry with the dossier writes
     // it, and a resend without the dossier after that is the same rating.
     const lost = await send('edited-4', 'HS-2025/000779');
-    await deleteItem(createDb(runtime.tableName), { Key: tableKeys.ratingBySubmission('edited-4') });
+    await deleteItem(createDb(runtime.tableName), { Key: tableKeys.ratingBySubmission('ab-w1', 'edited-4') });
     expect((await send('edited-4', 'HS-2025/000779')).body).toEqual({ id: lost.body.id, duplicate: true });
     expect((await send('edited-4')).body).toEqual({ id: lost.body.id, duplicate: true });
     expect(await ratingCount()).toBe(before + 3);
@@ -142,6 +142,16 @@ describe('abuse', () => {
     const here = await send('serial-0001', 'HS-2025/000780');
     expect(here.status).toBe(201);
     expect(here.body.id).not.toBe(elsewhere.body.id);
+    // nor without a dossier: the citizen's rating is stored, and no other office's id handed out
+    const plain = await send('serial-0001');
+    expect(plain.status).toBe(200);
+    expect(plain.body).toEqual({ id: here.body.id, duplicate: true });
+    // ab-w1's edited-1, without a dossier, sent from another office's poster
+    const other = await call(runtime, 'POST', '/v1/ratings', {
+      body: { code: signCode(keys, { unitId: 'ab-w2' }), answers: VALID_ANSWERS, submissionId: 'edited-1' },
+    });
+    expect(other.status).toBe(201);
+    expect(other.body.id).not.toBe(first.body.id);
   });
 
   it('refuses a burst from one source past its limit with 429 and Retry-After, and flags its ratings of one unit', async () => {
