@@ -81,6 +81,16 @@ export const AggregationSummary = z.object({
   ratings: z.number(),
   periods: z.array(z.string()),
   snapshots: z.number(),
+  alerts: z
+    .object({
+      raised: z.number(),
+      recorded: z.number(),
+      sent: z.number(),
+      failed: z.number(),
+      escalated: z.number(),
+    })
+    .optional()
+    .describe('when the run evaluated alerts: raised, newly recorded, sent, failed to send, escalated'),
   ms: z
     .object({
       days: z.number().optional().describe('from the start until the days closed were stored'),
@@ -217,7 +227,9 @@ export const DashboardOutput = z.object({
   minN: z.number(),
   snapshot: z
     .object({
+      unitId: z.string(),
       period: z.string(),
+      instrument: z.string(),
       ...ServedFigures,
       factors: z.array(FigureOutput),
       items: z.array(FigureOutput),

@@ -8,6 +8,8 @@ import { loadConfig } from '../../shared/config';
 import { createAlertDeps, createDeps, type Deps } from '../../shared/deps';
 import type { QrKeys } from '../../shared/qr/codes';
 import { QrKeysSchema } from '../../shared/qr/codes';
+import { ROUTES } from '../../shared/routes';
+import { departures } from './openapi-conformance';
 
 let tables = 0;
 
@@ -84,5 +86,24 @@ export async function call(
   } catch {
     body = undefined;
   }
+  if (response.ok && (response.headers.get('content-type') ?? '').startsWith('application/json'))
+    expectDocumented(method, path, response.status, body);
   return { status: response.status, headers: response.headers, body, text };
+}
+
+/**
+ * Every JSON success a test receives is checked against the OpenAPI document's schema for its
+ * route and status, so the document cannot drift from what the handlers answer.
+ */
+function expectDocumented(method: string, path: string, status: number, body: unknown): void {
+  const pathname = new URL(path, 'http://x').pathname;
+  const route = ROUTES.find(
+    (candidate) =>
+      candidate.method === method &&
+      new RegExp(`^${candidate.path.replace(/\{[^}]+\}/g, '[^/]+')}$`).test(pathname),
+  );
+  if (!route) return; // a local-only route (/dev/…)
+  const problems = departures(method, route.path, status, body);
+  if (problems.length > 0)
+    throw new Error(`${method} ${path} ${status} departs from the OpenAPI document:\n${problems.join('\n')}`);
 }
