@@ -55,8 +55,10 @@ if (demoUnit) {
   demo index     ${runtime.url}/v1/units/ha-noi/index?period=${new Date().toISOString().slice(0, 7)}
   demo rankings  ${runtime.url}/v1/rankings?parent=ha-noi&period=${new Date().toISOString().slice(0, 7)}`);
 }
+// Tokens are signed with a key kept in the data directory: another one signs tokens this runtime refuses.
+const dataDirArg = values['data-dir'] === '.data' ? '' : ` --data-dir ${values['data-dir']}`;
 console.log(`
-An admin token for the officials' routes (npm run token -- --role official --unit <id> for others):
+An admin token for the officials' routes (npm run token -- --role official --unit <id>${dataDirArg} for others):
   curl -H "Authorization: Bearer ${admin}" ${runtime.url}/v1/units
 `);
 
