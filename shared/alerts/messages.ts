@@ -66,7 +66,22 @@ export function toAscii(text: string): string {
     .replace(/[^\x20-\x7e]/g, '');
 }
 
-type Lines = (f: Figures, n: (v: number | string) => string) => { headline: string; detail: string };
+/** A factor's or item's name in one language, from its id (the id itself when unknown). */
+type NameOf = (id: string) => string;
+
+type Lines = (
+  f: Figures,
+  n: (v: number | string) => string,
+  name: NameOf,
+) => { headline: string; detail: string };
+
+/** The names of a comma-separated list of ids, as the below-peers figures hold them. */
+const namesOf = (ids: Figures[string] | undefined, name: NameOf) =>
+  String(ids ?? '')
+    .split(', ')
+    .filter(Boolean)
+    .map((id) => `"${name(id)}"`)
+    .join(', ');
 
 const TEXTS: Record<RuleId, Record<Lang, Lines>> = {
   'below-target': {
@@ -100,13 +115,13 @@ const TEXTS: Record<RuleId, Record<Lang, Lines>> = {
     }),
   },
   'below-peers': {
-    vi: (f, n) => ({
-      headline: `nhóm tiêu chí "${f.factor}" thấp hơn trung bình đơn vị cùng cấp`,
-      detail: `Nhóm tiêu chí "${f.factor}" đạt ${n(f.factorIndex!)} %, thấp hơn ${n(f.gap!)} điểm so với trung bình ${n(f.peerAverage!)} % của ${n(f.peers!)} đơn vị cùng cấp. Các nhóm thấp hơn: ${f.factorsBehind}.`,
+    vi: (f, n, name) => ({
+      headline: `nhóm tiêu chí "${name(String(f.factor))}" thấp hơn trung bình đơn vị cùng cấp`,
+      detail: `Nhóm tiêu chí "${name(String(f.factor))}" đạt ${n(f.factorIndex!)} %, thấp hơn ${n(f.gap!)} điểm so với trung bình ${n(f.peerAverage!)} % của ${n(f.peers!)} đơn vị cùng cấp. Các nhóm thấp hơn: ${namesOf(f.factorsBehind, name)}.`,
     }),
-    en: (f, n) => ({
-      headline: `factor "${f.factor}" below its peers' average`,
-      detail: `Factor "${f.factor}" is at ${n(f.factorIndex!)} %, ${n(f.gap!)} points below the ${n(f.peerAverage!)} % average of ${n(f.peers!)} sibling units. Factors behind: ${f.factorsBehind}.`,
+    en: (f, n, name) => ({
+      headline: `factor "${name(String(f.factor))}" below its peers' average`,
+      detail: `Factor "${name(String(f.factor))}" is at ${n(f.factorIndex!)} %, ${n(f.gap!)} points below the ${n(f.peerAverage!)} % average of ${n(f.peers!)} sibling units. Factors behind: ${namesOf(f.factorsBehind, name)}.`,
     }),
   },
   'dissatisfaction-spike': {
@@ -126,10 +141,22 @@ export function dashboardLink(baseUrl: string | undefined, unitId: string): stri
   return baseUrl ? `${baseUrl.replace(/\/+$/, '')}${path}` : path;
 }
 
-export function alertMessages(alert: RaisedAlert, dashboardBaseUrl: string | undefined): AlertMessages {
+/**
+ * The alert's texts. `names` gives factors and items their names in both languages (the
+ * instruments'); without it, or for an id it does not know, the id stands.
+ */
+export function alertMessages(
+  alert: RaisedAlert,
+  dashboardBaseUrl: string | undefined,
+  names?: (id: string) => Readonly<Record<Lang, string>> | undefined,
+): AlertMessages {
   const link = dashboardLink(dashboardBaseUrl, alert.unitId);
   const text = (lang: Lang): AlertText => {
-    const { headline, detail } = TEXTS[alert.rule][lang](alert.figures, (v) => formatNumber(v, lang));
+    const { headline, detail } = TEXTS[alert.rule][lang](
+      alert.figures,
+      (v) => formatNumber(v, lang),
+      (id) => names?.(id)?.[lang] ?? id,
+    );
     const when = periodLabel(alert.period, lang);
     const word = SEVERITY_WORD[lang][alert.severity];
     const more = lang === 'vi' ? 'Xem chi tiết' : 'Details';

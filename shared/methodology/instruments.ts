@@ -72,6 +72,7 @@ export const DEFAULT_INSTRUMENT_ID = 'sipas-2023';
 export class InstrumentRegistry {
   private readonly byId = new Map<string, Instrument>();
   private readonly scales = new Map<string, ItemScale>();
+  private readonly names = new Map<string, Instrument['name']>();
 
   constructor(instruments: readonly unknown[]) {
     // Items take their order from the default questionnaire first, then from the others in turn:
@@ -90,7 +91,9 @@ export class InstrumentRegistry {
       if (this.byId.has(instrument.id)) throw new Error(`instrument ${instrument.id} is defined twice`);
       this.byId.set(instrument.id, instrument);
       for (const factor of instrument.factors) {
+        if (!this.names.has(factor.id)) this.names.set(factor.id, factor.name);
         for (const item of factor.items) {
+          if (!this.names.has(item.id)) this.names.set(item.id, item.text);
           const known = this.scales.get(item.id);
           const scale = {
             factorId: factor.id,
@@ -117,6 +120,11 @@ export class InstrumentRegistry {
 
   ids(): string[] {
     return [...this.byId.keys()];
+  }
+
+  /** A factor's or item's name in both languages, as the default questionnaire words it first. */
+  name(id: string): Instrument['name'] | undefined {
+    return this.names.get(id);
   }
 
   itemScale(itemId: string): ItemScale | undefined {

@@ -150,7 +150,7 @@ export async function raiseAlerts(
         id,
         parentPath: parentPathOf(alert.unitPath),
         severityLevel: SEVERITY_LEVEL[alert.severity],
-        messages: alertMessages(alert, deps.settings.dashboardBaseUrl),
+        messages: alertMessages(alert, deps.settings.dashboardBaseUrl, (id) => deps.registry.name(id)),
         createdAt,
       },
       claimedUntil,

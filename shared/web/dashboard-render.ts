@@ -23,10 +23,9 @@ export type Labels = Map<string, LocalizedText>;
 export function labelsOf(registry: InstrumentRegistry): Labels {
   const labels: Labels = new Map();
   for (const id of registry.ids()) {
-    const instrument = registry.get(id)!;
-    for (const factor of instrument.factors) {
-      if (!labels.has(factor.id)) labels.set(factor.id, factor.name);
-      for (const item of factor.items) if (!labels.has(item.id)) labels.set(item.id, item.text);
+    for (const factor of registry.get(id)!.factors) {
+      labels.set(factor.id, registry.name(factor.id)!);
+      for (const item of factor.items) labels.set(item.id, registry.name(item.id)!);
     }
   }
   return labels;

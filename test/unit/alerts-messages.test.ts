@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { buildDigest } from '../../shared/alerts/digest';
 import { alertMessages, periodLabel, toAscii } from '../../shared/alerts/messages';
 import type { RaisedAlert } from '../../shared/alerts/rules';
+import { instruments } from '../../shared/methodology/instruments';
 import type { Snapshot } from '../../shared/methodology/snapshots';
 
 const alert: RaisedAlert = {
@@ -34,6 +35,36 @@ describe('alert messages', () => {
     expect(en.body).toContain('fell from 85.25 % (February 2025, 300 ratings) to 72.5 %');
     expect(en.body).toContain('Details: https://sipas.example.vn/dashboard?unit=phuc-xa');
   });
+  it('name a factor behind its peers as the questionnaire does, not by its id', () => {
+    const behind: RaisedAlert = {
+      ...alert,
+      rule: 'below-peers',
+      severity: 'warning',
+      figures: {
+        factor: 'staff',
+        factorIndex: 61.5,
+        peerAverage: 75,
+        gap: 13.5,
+        peers: 12,
+        factorsBehind: 'staff, procedure',
+      },
+    };
+    const { vi, en } = alertMessages(behind, undefined, (id) => instruments.name(id));
+    expect(vi.body).toContain(
+      'Nhóm tiêu chí "Công chức giải quyết công việc" đạt 61,5 %, thấp hơn 13,5 điểm so với trung bình 75 % của 12 đơn vị cùng cấp. ' +
+        'Các nhóm thấp hơn: "Công chức giải quyết công việc", "Thủ tục hành chính".',
+    );
+    expect(en.body).toContain(
+      `Factor "${instruments.name('staff')!.en}" is at 61.5 %, 13.5 points below the 75 % average of 12 sibling units.`,
+    );
+    expect(en.body).not.toMatch(/"staff"|"procedure"/);
+    // an id no instrument knows stands as it is
+    expect(
+      alertMessages({ ...behind, figures: { ...behind.figures, factor: 'x-1' } }, undefined, () => undefined)
+        .en.subject,
+    ).toContain('"x-1"');
+  });
+
   it('have ASCII subjects under 100 characters, as SNS e-mail requires', () => {
     const { vi } = alertMessages({ ...alert, unitName: 'Đặc khu Côn Đảo '.repeat(10) }, undefined);
     expect(vi.subject).toMatch(/^\[SIPAS\] Canh bao khan: Dac khu Con Dao/);
