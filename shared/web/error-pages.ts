@@ -40,6 +40,8 @@ export function citizenErrorPage(event: HttpEvent, error: HttpError): string {
         : undefined;
   return renderErrorPage({
     lang,
+    // a form sent without JavaScript: the page opened, the rating did not go
+    title: event.requestContext.http.method === 'POST' ? 'notSentTitle' : 'errorTitle',
     status: error.status,
     message: messageFor(error),
     ...(details ? { details } : {}),

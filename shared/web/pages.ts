@@ -19,6 +19,8 @@ export function renderThanksPage(input: {
 /** A friendly error page in both languages: never a stack trace, never internals. */
 export function renderErrorPage(input: {
   lang: Lang;
+  /** the page's heading: which page could not be shown, or what did not happen */
+  title: 'errorTitle' | 'notSentTitle' | 'resultsErrorTitle';
   status: number;
   message: { vi: string; en: string };
   details?: string[];
@@ -31,8 +33,8 @@ export function renderErrorPage(input: {
     : '';
   return page({
     lang: input.lang,
-    title: t.errorTitle,
+    title: t[input.title],
     nonce: input.nonce,
-    body: `<main><h1>${esc(t.errorTitle)}</h1><p>${esc(input.message[input.lang])}</p>${details}<p lang="${other}" class="muted">${esc(input.message[other])}</p><p class="muted">${input.status}</p></main>`,
+    body: `<main><h1>${esc(t[input.title])}</h1><p>${esc(input.message[input.lang])}</p>${details}<p lang="${other}" class="muted">${esc(input.message[other])}</p><p class="muted">${input.status}</p></main>`,
   });
 }

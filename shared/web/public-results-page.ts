@@ -147,6 +147,7 @@ export function publicErrorPage(event: HttpEvent, error: HttpError): string {
     error.code === 'invalid_input' ? error.details?.map((d) => `${d.field}: ${d.message}`) : undefined;
   return renderErrorPage({
     lang,
+    title: 'resultsErrorTitle',
     status: error.status,
     message,
     ...(details ? { details } : {}),

@@ -161,7 +161,10 @@ describe('officials’ dashboard views', () => {
     expect(page.text).toContain('1/2');
     expect(page.text).toContain('href="/method?lang=vi"');
     for (const comment of COMMENTS) expect(page.text).not.toContain(comment.slice(0, 12));
-    expect((await call(runtime, 'GET', '/r/nowhere')).status).toBe(404);
+    const missing = await call(runtime, 'GET', '/r/nowhere?lang=en');
+    expect(missing.status).toBe(404);
+    expect(missing.text).toContain('<h1>The results page could not be opened</h1>');
+    expect(missing.text).toContain('This unit was not found.');
     expect((await call(runtime, 'GET', '/method?lang=en')).text).toContain('How the index is computed');
   });
 

@@ -189,7 +189,12 @@ describe('survey page and form', () => {
       });
       expect(page.status).toBe(400);
       expect(page.text).toContain('Mã QR này không hợp lệ');
+      // the form was sent: its page says the rating was not, not that a page did not open
+      expect(page.text).toContain('<h1>Chưa gửi được đánh giá</h1>');
       expect((await ratings()).length).toBe(before);
+      expect((await call(runtime, 'GET', `/s/${code}x`)).text).toContain(
+        '<h1>Không mở được trang đánh giá</h1>',
+      );
     });
   });
 
