@@ -356,7 +356,7 @@ export const ROUTES: readonly RouteSpec[] = [
     path: '/v1/aggregations',
     function: 'aggregations',
     auth: 'official',
-    summary: 'Recompute a range of days now (admins)',
+    summary: 'Recompute a range of days now, up to today (admins)',
     body: api.AggregationRequest,
     accepts: ['application/json'],
     response: { status: 200, schema: api.AggregationSummary },
