@@ -155,7 +155,9 @@ export const FlaggedRatings = z.object({
     z.object({
       day: z.string(),
       flagged: z.number().int(),
-      ratings: z.array(z.object({ id: z.string(), receivedAt: z.string(), reason: z.string() })),
+      ratings: z.array(
+        z.object({ unitId: z.string(), id: z.string(), receivedAt: z.string(), reason: z.string() }),
+      ),
     }),
   ),
 });
@@ -219,6 +221,10 @@ export const UnitSummaryOutput = z.object({
   parentId: z.string().nullable(),
   path: z.string(),
   level: z.string(),
+  mergedInto: z
+    .string()
+    .optional()
+    .describe('the unit this one was merged into, whose figures now hold its ratings'),
 });
 export const DashboardOutput = z.object({
   unit: UnitSummaryOutput,

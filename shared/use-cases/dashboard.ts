@@ -19,6 +19,7 @@ import type { RatingsRepository } from '../store/ratings-repo';
 import type { ResultsRepository } from '../store/results-repo';
 import type { UnitsRepository } from '../store/units-repo';
 import { publicSnapshot } from './results';
+import { unitsCountingFor } from './units';
 
 /**
  * The officials' and the public's read views. Every figure comes from the nightly snapshots: each
@@ -32,7 +33,7 @@ export interface ViewDeps {
   policy: { minN: number };
 }
 
-export type UnitSummary = Pick<Unit, 'id' | 'name' | 'nameEn' | 'parentId' | 'path' | 'level'>;
+export type UnitSummary = Pick<Unit, 'id' | 'name' | 'nameEn' | 'parentId' | 'path' | 'level' | 'mergedInto'>;
 
 /** A snapshot as the public and officials are served it: without the stored tree and histogram. */
 export type ServedSnapshot = ReturnType<typeof publicSnapshot>;
@@ -89,6 +90,7 @@ export function summaryOf(unit: Unit): UnitSummary {
     parentId: unit.parentId,
     path: unit.path,
     level: unit.level,
+    ...(unit.mergedInto ? { mergedInto: unit.mergedInto } : {}),
   };
 }
 
@@ -228,10 +230,12 @@ export async function readReport(
   const unit = await unitInScope(unitId, principal, deps.units);
   const [view, subtree] = await Promise.all([
     dashboardView(unit, month, deps),
-    deps.units.subtree(unit.path),
+    unitsCountingFor(unit, deps.units, 'subtree'),
   ]);
   const coverSubtree = subtree.length <= REPORT_MAX_UNITS;
-  const unitIds = coverSubtree ? subtree.map((u) => u.id) : [unit.id];
+  const unitIds = coverSubtree
+    ? subtree.map((u) => u.id)
+    : (await unitsCountingFor(unit, deps.units, 'own')).map((u) => u.id);
   const { first, last } = dayRange(month);
   const pairs = unitIds.flatMap((id) => daysBetween(first, last).map((day) => ({ id, day })));
   const comments: ReportComment[] = [];

@@ -9,6 +9,7 @@ import type { Snapshot } from '../methodology/snapshots';
 import type { RatingsRepository } from '../store/ratings-repo';
 import type { ResultsRepository } from '../store/results-repo';
 import type { UnitsRepository } from '../store/units-repo';
+import { unitsCountingFor } from './units';
 
 /**
  * Exports. API Gateway and Lambda buffer a response (6 MB at most), so an export is built whole in
@@ -84,7 +85,8 @@ function itemColumns(units: readonly Unit[], registry: InstrumentRegistry): stri
 /**
  * The ratings of a unit's subtree received on Vietnam days from..to, as CSV: one row per rating,
  * the rating's fields then one column per item (empty: not answered; 0: not applicable). Rows are
- * ordered by unit (path order), then by time. Free text is included: only officials of the
+ * ordered by unit (path order), then by time. The units merged into the subtree's are in it too:
+ * their ratings count here (unitsCountingFor). Free text is included: only officials of the
  * subtree reach this (the handler checks the scope first).
  */
 export async function exportRatingsCsv(
@@ -93,7 +95,7 @@ export async function exportRatingsCsv(
   to: string,
   deps: ExportDeps,
 ): Promise<string> {
-  const units = await deps.units.subtree(unit.path);
+  const units = await unitsCountingFor(unit, deps.units, 'subtree');
   const days = daysBetween(from, to);
   if (units.length * days.length > MAX_EXPORT_QUERIES) {
     throw new ValidationError(`${units.length} units × ${days.length} days is too much for one export`, [

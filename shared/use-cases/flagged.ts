@@ -2,6 +2,8 @@ import { mapConcurrent } from '../concurrency';
 import type { Unit } from '../domain';
 import { daysBetween } from '../methodology/periods';
 import type { RatingsRepository } from '../store/ratings-repo';
+import type { UnitsRepository } from '../store/units-repo';
+import { unitsCountingFor } from './units';
 
 /**
  * Ratings flagged for review stay stored and counted in the index (a documented choice: a shared
@@ -12,10 +14,17 @@ export async function flaggedRatings(
   unit: Unit,
   from: string,
   to: string,
-  deps: { ratings: RatingsRepository },
+  deps: { ratings: RatingsRepository; units: UnitsRepository },
 ) {
+  // the unit's own, and those of the units merged into it, whose ratings count here
+  const unitIds = (await unitsCountingFor(unit, deps.units, 'own')).map((u) => u.id);
   const days = await mapConcurrent(daysBetween(from, to), 8, async (day) => {
-    const ratings = await deps.ratings.flaggedOnDay(unit.id, day);
+    const perUnit = await Promise.all(
+      unitIds.map(async (unitId) =>
+        (await deps.ratings.flaggedOnDay(unitId, day)).map((rating) => ({ unitId, ...rating })),
+      ),
+    );
+    const ratings = perUnit.flat().sort((a, b) => a.receivedAt.localeCompare(b.receivedAt));
     return { day, flagged: ratings.length, ratings };
   });
   return { unitId: unit.id, from, to, flagged: days.reduce((sum, d) => sum + d.flagged, 0), days };

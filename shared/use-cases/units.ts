@@ -157,3 +157,30 @@ export async function mergeUnit(
   await deps.units.put(merged);
   return merged;
 }
+
+/**
+ * The units whose ratings count for `unit`: for it and every unit below it (`subtree`), or for it
+ * alone (`own`). Besides those units themselves, that is every unit merged into one of them,
+ * following chains of merges: a merged unit keeps its place in the tree and its QR posters, but
+ * its ratings count for the unit it joined (docs/methodology.md, "Tree changes"), so that unit's
+ * officials read, export and review them. In path order, from one read of the whole tree.
+ */
+export async function unitsCountingFor(
+  unit: Unit,
+  units: UnitsRepository,
+  reach: 'subtree' | 'own',
+): Promise<Unit[]> {
+  const all = await units.subtree('/');
+  const byId = new Map(all.map((u) => [u.id, u]));
+  const joined = (u: Unit): Unit => {
+    let current = u;
+    for (let hops = 0; current.mergedInto && hops < all.length; hops++) {
+      const next = byId.get(current.mergedInto);
+      if (!next) break;
+      current = next;
+    }
+    return current;
+  };
+  const covers = (u: Unit) => (reach === 'subtree' ? isWithin(u.path, unit.path) : u.id === unit.id);
+  return all.filter((u) => covers(u) || (u.mergedInto !== undefined && covers(joined(u))));
+}
