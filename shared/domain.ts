@@ -58,3 +58,17 @@ export function pathOf(parentPath: string | null, unitId: string): string {
 export function isWithin(path: string, scopePath: string): boolean {
   return path.startsWith(scopePath);
 }
+
+/**
+ * The unit a unit's ratings count for: itself, or the end of its chain of merges (a chain forms
+ * when a unit that others joined is merged in turn). `byId` holds the units the chain may pass.
+ */
+export function finalUnitId(unitId: string, byId: ReadonlyMap<string, Pick<Unit, 'mergedInto'>>): string {
+  let current = unitId;
+  for (let hops = 0; hops <= byId.size; hops++) {
+    const next = byId.get(current)?.mergedInto;
+    if (!next) return current;
+    current = next;
+  }
+  throw new Error(`merges starting at ${unitId} form a cycle`);
+}

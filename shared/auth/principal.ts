@@ -59,25 +59,6 @@ export async function unitInScope(
     // An official learns nothing about units outside their subtree, not even whether they exist.
     throw new ForbiddenError('this unit is outside your area');
   }
-  if (!isWithin(unit.path, scope) && !(await mergedInto(unit, scope, units)))
-    throw new ForbiddenError('this unit is outside your area');
+  if (!isWithin(unit.path, scope)) throw new ForbiddenError('this unit is outside your area');
   return unit;
-}
-
-/** The longest chain of merges followed (a chain forms when a unit that others joined is merged in turn). */
-const MAX_MERGE_HOPS = 8;
-
-/**
- * Whether a unit outside the scope was merged into a unit inside it (following chains of
- * merges): its ratings count there, so the officials there may see it.
- */
-async function mergedInto(unit: Unit, scope: string, units: UnitsRepository): Promise<boolean> {
-  let current = unit;
-  for (let hops = 0; current.mergedInto && hops < MAX_MERGE_HOPS; hops++) {
-    const next = await units.get(current.mergedInto);
-    if (!next) return false;
-    if (isWithin(next.path, scope)) return true;
-    current = next;
-  }
-  return false;
 }

@@ -1,6 +1,6 @@
 import { SPIKE_TRAILING_DAYS } from '../alerts/rules';
 import { mapConcurrent } from '../concurrency';
-import type { Unit } from '../domain';
+import { finalUnitId, type Unit } from '../domain';
 import { ConflictError } from '../errors';
 import { newUlid } from '../ids';
 import { logger } from '../logger';
@@ -493,15 +493,7 @@ export class PendingWrites {
  */
 function treeOf(units: readonly Unit[]) {
   const byId = new Map(units.map((unit) => [unit.id, unit]));
-  const resolve = (unitId: string): string => {
-    let current = unitId;
-    for (let hops = 0; hops <= units.length; hops++) {
-      const next = byId.get(current)?.mergedInto;
-      if (!next) return current;
-      current = next;
-    }
-    throw new Error(`merges starting at ${unitId} form a cycle`);
-  };
+  const resolve = (unitId: string): string => finalUnitId(unitId, byId);
   const active: TreeUnit[] = units
     .filter((unit) => !unit.mergedInto)
     .map((unit) => ({

@@ -19,7 +19,7 @@ import type { RatingsRepository } from '../store/ratings-repo';
 import type { ResultsRepository } from '../store/results-repo';
 import type { UnitsRepository } from '../store/units-repo';
 import { publicSnapshot } from './results';
-import { unitsCountingFor } from './units';
+import { countingForItself, unitsCountingFor } from './units';
 
 /**
  * The officials' and the public's read views. Every figure comes from the nightly snapshots: each
@@ -230,12 +230,10 @@ export async function readReport(
   const unit = await unitInScope(unitId, principal, deps.units);
   const [view, subtree] = await Promise.all([
     dashboardView(unit, month, deps),
-    unitsCountingFor(unit, deps.units, 'subtree'),
+    unitsCountingFor(unit, deps.units),
   ]);
   const coverSubtree = subtree.length <= REPORT_MAX_UNITS;
-  const unitIds = coverSubtree
-    ? subtree.map((u) => u.id)
-    : (await unitsCountingFor(unit, deps.units, 'own')).map((u) => u.id);
+  const unitIds = (coverSubtree ? subtree : countingForItself(unit, subtree)).map((u) => u.id);
   const { first, last } = dayRange(month);
   const pairs = unitIds.flatMap((id) => daysBetween(first, last).map((day) => ({ id, day })));
   const comments: ReportComment[] = [];

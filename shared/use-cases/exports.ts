@@ -95,7 +95,7 @@ export async function exportRatingsCsv(
   to: string,
   deps: ExportDeps,
 ): Promise<string> {
-  const units = await unitsCountingFor(unit, deps.units, 'subtree');
+  const units = await unitsCountingFor(unit, deps.units);
   const days = daysBetween(from, to);
   if (units.length * days.length > MAX_EXPORT_QUERIES) {
     throw new ValidationError(`${units.length} units × ${days.length} days is too much for one export`, [

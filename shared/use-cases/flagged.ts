@@ -3,7 +3,7 @@ import type { Unit } from '../domain';
 import { daysBetween } from '../methodology/periods';
 import type { RatingsRepository } from '../store/ratings-repo';
 import type { UnitsRepository } from '../store/units-repo';
-import { unitsCountingFor } from './units';
+import { countingForItself, unitsCountingFor } from './units';
 
 /**
  * Ratings flagged for review stay stored and counted in the index (a documented choice: a shared
@@ -17,7 +17,7 @@ export async function flaggedRatings(
   deps: { ratings: RatingsRepository; units: UnitsRepository },
 ) {
   // the unit's own, and those of the units merged into it, whose ratings count here
-  const unitIds = (await unitsCountingFor(unit, deps.units, 'own')).map((u) => u.id);
+  const unitIds = countingForItself(unit, await unitsCountingFor(unit, deps.units)).map((u) => u.id);
   const days = await mapConcurrent(daysBetween(from, to), 8, async (day) => {
     const perUnit = await Promise.all(
       unitIds.map(async (unitId) =>

@@ -1,6 +1,6 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { UnitInput } from '../api/schemas';
-import { isWithin, pathOf, type Unit } from '../domain';
+import { finalUnitId, isWithin, pathOf, type Unit } from '../domain';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../errors';
 import { DEFAULT_INSTRUMENT_ID, type InstrumentRegistry } from '../methodology/instruments';
 import type { UnitsRepository } from '../store/units-repo';
@@ -159,28 +159,24 @@ export async function mergeUnit(
 }
 
 /**
- * The units whose ratings count for `unit`: for it and every unit below it (`subtree`), or for it
- * alone (`own`). Besides those units themselves, that is every unit merged into one of them,
- * following chains of merges: a merged unit keeps its place in the tree and its QR posters, but
- * its ratings count for the unit it joined (docs/methodology.md, "Tree changes"), so that unit's
- * officials read, export and review them. In path order, from one read of the whole tree.
+ * The units whose ratings count for `unit` and the units below it. A unit's ratings count where
+ * its chain of merges ends (finalUnitId): a merged unit keeps its place in the tree and its QR
+ * posters, but its ratings, old and new, count for the unit it joined (docs/methodology.md, "Tree
+ * changes"). So the joined unit's officials read, export and review them, and the merged unit's
+ * old area no longer does. In path order, from one read of the whole tree.
  */
-export async function unitsCountingFor(
-  unit: Unit,
-  units: UnitsRepository,
-  reach: 'subtree' | 'own',
-): Promise<Unit[]> {
+export async function unitsCountingFor(unit: Unit, units: UnitsRepository): Promise<Unit[]> {
   const all = await units.subtree('/');
   const byId = new Map(all.map((u) => [u.id, u]));
-  const joined = (u: Unit): Unit => {
-    let current = u;
-    for (let hops = 0; current.mergedInto && hops < all.length; hops++) {
-      const next = byId.get(current.mergedInto);
-      if (!next) break;
-      current = next;
-    }
-    return current;
-  };
-  const covers = (u: Unit) => (reach === 'subtree' ? isWithin(u.path, unit.path) : u.id === unit.id);
-  return all.filter((u) => covers(u) || (u.mergedInto !== undefined && covers(joined(u))));
+  return all.filter((u) => isWithin((byId.get(finalUnitId(u.id, byId)) ?? u).path, unit.path));
+}
+
+/**
+ * Of the units counting for a subtree (unitsCountingFor), those counting for its top unit
+ * itself: the unit, and the units merged into it. Every unit of such a chain counts for the
+ * subtree too, so the list holds the whole chain.
+ */
+export function countingForItself(unit: Unit, counting: readonly Unit[]): Unit[] {
+  const byId = new Map(counting.map((u) => [u.id, u]));
+  return counting.filter((u) => finalUnitId(u.id, byId) === unit.id);
 }

@@ -27,14 +27,28 @@ function rating(unitId: string, i: number, extra: Partial<Rating> = {}): Rating 
 
 /**
  * A commune merged into another in a different district (as on 1 July 2025): its old posters
- * keep bringing ratings, which count for the commune it joined, so that commune's officials see
- * them, in the exports, the report and the flagged list, and may open the merged unit itself.
+ * keep bringing ratings, which count for the commune it joined, so they are in that commune's
+ * exports, report and flagged list, and no longer in the old district's. A counter of the merged
+ * commune that was merged elsewhere first counts there, not with the commune.
+ *
+ *   hn ─ d1 ─ w1 ◀── w3 (merged)
+ *      │    └ w2 ◀── k (merged; a counter of w3)
+ *      └ d2 ─ w3 ─ k
  */
 describe('a merged unit, seen from the unit it joined', () => {
   let runtime: Runtime;
-  let joinedOfficial: string;
-  let siblingOfficial: string;
   let admin: string;
+  let joined: string;
+  let other: string;
+
+  const rows = async (unitId: string, token: string) => {
+    const csv = await call(runtime, 'GET', `/v1/units/${unitId}/ratings.csv?from=${DAY}&to=${DAY}`, {
+      token,
+    });
+    expect(csv.status).toBe(200);
+    const [header, ...body] = parseCsv(csv.text.replace(/^\uFEFF/, ''));
+    return body.map((row) => row[header!.indexOf('unitId')]);
+  };
 
   beforeAll(async () => {
     runtime = await startTestRuntime();
@@ -47,53 +61,31 @@ describe('a merged unit, seen from the unit it joined', () => {
     await put('w1', { name: 'Phường 1', level: 'ward', parentId: 'd1' });
     await put('w2', { name: 'Phường 2', level: 'ward', parentId: 'd1' });
     await put('w3', { name: 'Phường 3', level: 'ward', parentId: 'd2' });
+    await put('k', { name: 'Quầy k', level: 'counter', parentId: 'w3' });
     const deps = createDeps();
     await deps.ratings.store(rating('w1', 1, { comment: 'Phường 1 nhanh' }));
-    await deps.ratings.store(rating('w3', 2, { comment: 'Phường 3 chậm' }));
-    await deps.ratings.store(rating('w3', 3, { flagged: 'burst' }));
-    const merged = await call(runtime, 'POST', '/v1/units/w3/merge', { token: admin, body: { into: 'w1' } });
-    expect(merged.status).toBe(200);
-    joinedOfficial = await runtime.token({ role: 'official', unitId: 'w1' });
-    siblingOfficial = await runtime.token({ role: 'official', unitId: 'w2' });
+    await deps.ratings.store(rating('w2', 2));
+    await deps.ratings.store(rating('w3', 3, { comment: 'Phường 3 chậm' }));
+    await deps.ratings.store(rating('w3', 4, { flagged: 'burst' }));
+    await deps.ratings.store(rating('k', 5, { comment: 'Quầy k ổn' }));
+    const merge = (id: string, into: string) =>
+      call(runtime, 'POST', `/v1/units/${id}/merge`, { token: admin, body: { into } });
+    expect((await merge('k', 'w2')).status).toBe(200);
+    expect((await merge('w3', 'w1')).status).toBe(200);
+    joined = await runtime.token({ role: 'official', unitId: 'w1' });
+    other = await runtime.token({ role: 'official', unitId: 'w2' });
   });
   afterAll(() => runtime?.stop());
 
-  it('lets the joined unit’s officials open the merged unit, and nobody else beside it', async () => {
-    expect((await call(runtime, 'GET', '/v1/units/w3', { token: joinedOfficial })).body).toMatchObject({
-      id: 'w3',
-      mergedInto: 'w1',
-    });
-    expect((await call(runtime, 'GET', '/v1/units/w3', { token: siblingOfficial })).status).toBe(403);
-    // seeing is not managing: the merged unit stays where it is in the tree, outside their area
-    const edit = await call(runtime, 'PUT', '/v1/units/w3', {
-      token: joinedOfficial,
-      body: { name: 'Phường 3 mới', level: 'ward' },
-    });
-    expect(edit.status).toBe(403);
-    // the tree says where it went
-    const tree = await call(runtime, 'GET', '/v1/tree', { token: admin });
-    expect(tree.body.units.find((u: { id: string }) => u.id === 'w3')).toMatchObject({ mergedInto: 'w1' });
-  });
-
-  it('exports the merged unit’s ratings with the joined unit’s', async () => {
-    const csv = await call(runtime, 'GET', `/v1/units/w1/ratings.csv?from=${DAY}&to=${DAY}`, {
-      token: joinedOfficial,
-    });
-    expect(csv.status).toBe(200);
-    const [header, ...rows] = parseCsv(csv.text.replace(/^\uFEFF/, ''));
-    const unitColumn = header!.indexOf('unitId');
-    expect(rows.map((row) => row[unitColumn])).toEqual(['w1', 'w3', 'w3']);
-    // and the sibling's export has none of them
-    const sibling = await call(runtime, 'GET', `/v1/units/w2/ratings.csv?from=${DAY}&to=${DAY}`, {
-      token: siblingOfficial,
-    });
-    expect(parseCsv(sibling.text.replace(/^\uFEFF/, '')).slice(1)).toEqual([]);
+  it('exports the ratings where they count: the merged unit’s with the unit it joined', async () => {
+    expect(await rows('w1', joined)).toEqual(['w1', 'w3', 'w3']);
+    expect(await rows('w2', other)).toEqual(['w2', 'k']);
+    expect(await rows('d2', admin)).toEqual([]);
+    expect(await rows('hn', admin)).toEqual(['w1', 'w2', 'w3', 'w3', 'k']);
   });
 
   it('reports the merged unit’s comments and flagged ratings with the joined unit’s', async () => {
-    const report = await call(runtime, 'GET', '/v1/units/w1/report?period=2025-07', {
-      token: joinedOfficial,
-    });
+    const report = await call(runtime, 'GET', '/v1/units/w1/report?period=2025-07', { token: joined });
     expect(report.status).toBe(200);
     expect(report.body.comments.map((c: { unitId: string; text: string }) => [c.unitId, c.text])).toEqual([
       ['w3', 'Phường 3 chậm'],
@@ -101,10 +93,23 @@ describe('a merged unit, seen from the unit it joined', () => {
     ]);
     expect(report.body.flagged).toBe(1);
     const flagged = await call(runtime, 'GET', `/v1/units/w1/flagged?from=${DAY}&to=${DAY}`, {
-      token: joinedOfficial,
+      token: joined,
     });
     expect(flagged.status).toBe(200);
     expect(flagged.body.flagged).toBe(1);
     expect(flagged.body.days[0].ratings.map((r: { unitId: string }) => r.unitId)).toEqual(['w3']);
+    const otherReport = await call(runtime, 'GET', '/v1/units/w2/report?period=2025-07', { token: other });
+    expect(otherReport.body.comments.map((c: { text: string }) => c.text)).toEqual(['Quầy k ổn']);
+  });
+
+  it('leaves the merged unit itself outside the joined unit’s area', async () => {
+    for (const path of [
+      '/v1/units/w3',
+      `/v1/units/w3/ratings.csv?from=${DAY}&to=${DAY}`,
+      '/v1/units/w3/posters',
+    ])
+      expect((await call(runtime, 'GET', path, { token: joined })).status, path).toBe(403);
+    const tree = await call(runtime, 'GET', '/v1/tree', { token: admin });
+    expect(tree.body.units.find((u: { id: string }) => u.id === 'w3')).toMatchObject({ mergedInto: 'w1' });
   });
 });
