@@ -1,3 +1,4 @@
+import type { AlertThresholds } from './alerts/rules';
 import { type Config, loadConfig } from './config';
 import { type CoreDeps, createCoreDeps } from './core-deps';
 import { instruments } from './methodology/instruments';
@@ -37,6 +38,20 @@ export function createDeps(config: Config = loadConfig()): Deps {
   };
 }
 
+/** The city's alert thresholds, which a unit's own alertThresholds override. */
+export function cityThresholds(config: Config): AlertThresholds {
+  return {
+    target: config.ALERT_TARGET,
+    dropPoints: config.ALERT_DROP_POINTS,
+    rankPlaces: config.ALERT_RANK_PLACES,
+    peerPoints: config.ALERT_PEER_POINTS,
+    spikeRatio: config.ALERT_SPIKE_RATIO,
+    spikeMinRatings: config.ALERT_SPIKE_MIN_RATINGS,
+    // the trailing baseline needs as many ratings as any sufficient figure
+    spikeMinTrailingRatings: config.MIN_N,
+  };
+}
+
 /** The alerts outbox's dependencies: thresholds and timings from the configuration. */
 export function createAlertDeps(
   config: Config,
@@ -52,16 +67,7 @@ export function createAlertDeps(
     registry: instruments,
     clock,
     settings: {
-      thresholds: {
-        target: config.ALERT_TARGET,
-        dropPoints: config.ALERT_DROP_POINTS,
-        rankPlaces: config.ALERT_RANK_PLACES,
-        peerPoints: config.ALERT_PEER_POINTS,
-        spikeRatio: config.ALERT_SPIKE_RATIO,
-        spikeMinRatings: config.ALERT_SPIKE_MIN_RATINGS,
-        // the trailing baseline needs as many ratings as any sufficient figure
-        spikeMinTrailingRatings: config.MIN_N,
-      },
+      thresholds: cityThresholds(config),
       ackTimeoutHours: config.ALERT_ACK_HOURS,
       dashboardBaseUrl: config.DASHBOARD_BASE_URL ?? config.PUBLIC_BASE_URL,
       // well beyond one Publish's time, well below a night

@@ -86,6 +86,22 @@ export function thresholdsFor(
   };
 }
 
+/**
+ * The overrides that would make a unit's alerts rarer than the city's defaults would: a lower
+ * target, or a larger drop, place count, gap, ratio or minimum. Only an administrator sets those
+ * (putUnit): an official who could would silence the alerts about units they answer for.
+ */
+export function looserThanDefaults(
+  overrides: Partial<AlertThresholds>,
+  defaults: AlertThresholds,
+): (keyof AlertThresholds)[] {
+  return (Object.keys(overrides) as (keyof AlertThresholds)[]).filter((key) => {
+    const value = overrides[key];
+    if (value === undefined) return false;
+    return key === 'target' ? value < defaults.target : value > defaults[key];
+  });
+}
+
 export type Figures = Record<string, number | string>;
 
 /** What a rule raises: everything an alert says, before it gets an id and a time. */

@@ -1,4 +1,4 @@
-import { isDeepStrictEqual } from 'node:util';
+import { type AlertThresholds, looserThanDefaults } from '../alerts/rules';
 import type { UnitInput } from '../api/schemas';
 import { finalUnitId, isWithin, pathOf, type Unit } from '../domain';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../errors';
@@ -14,6 +14,8 @@ export interface UnitDeps {
    * after every PUT, moved or not: a PUT repeated after a move cut short completes it.
    */
   followUnits?: (subtree: readonly Unit[]) => Promise<void>;
+  /** the city's alert thresholds: an official may set a unit's only stricter (looserThanDefaults) */
+  alertDefaults?: AlertThresholds;
 }
 
 /**
@@ -55,16 +57,17 @@ export async function putUnit(
   const now = deps.clock().toISOString();
   const alertThresholds =
     input.alertThresholds === undefined ? existing?.alertThresholds : (input.alertThresholds ?? undefined);
-  // A unit's thresholds are set from above it: an official who could lower their own unit's
-  // target would silence the alerts about it, for the officials above who follow it too.
-  if (
-    scopePath !== '/' &&
-    existing?.path === scopePath &&
-    !isDeepStrictEqual(alertThresholds ?? null, existing.alertThresholds ?? null)
-  ) {
-    throw new ForbiddenError(
-      'alertThresholds: the alert thresholds of your own unit are set above it, by an official of a unit above or an administrator',
+  // An official may make a unit's alerts stricter, never rarer than the city's: one who could
+  // would silence the alerts about the units they answer for, for every official above too.
+  if (scopePath !== '/' && alertThresholds && deps.alertDefaults) {
+    const changed = looserThanDefaults(alertThresholds, deps.alertDefaults).filter(
+      (key) => alertThresholds[key] !== existing?.alertThresholds?.[key],
     );
+    if (changed.length > 0) {
+      throw new ForbiddenError(
+        `${changed.map((key) => `alertThresholds.${key}`).join(', ')}: only an administrator may set a threshold that alerts less than the city's (${changed.map((key) => `${key} ${deps.alertDefaults![key]}`).join(', ')})`,
+      );
+    }
   }
   const unit: Unit = {
     id: unitId,

@@ -95,30 +95,42 @@ describe('units', () => {
     expect(invalid.body.error.details[0].field).toBe('alertThresholds.target');
   });
 
-  it('leaves a unit’s alert thresholds to the levels above it', async () => {
+  it('lets an official make alerts stricter than the city’s, and only an administrator rarer', async () => {
     const own = { name: 'Ba Đình', level: 'district', parentId: 'hn' };
-    expect((await put('ba-dinh', { ...own, alertThresholds: { target: 85 } })).status).toBe(200);
-    // Its own official may rename it, or send the thresholds it has, but not change them: a target
-    // of 0 would silence its below-target alerts for everyone who follows it.
-    for (const alertThresholds of [{ target: 0 }, { target: 85, rankPlaces: 50 }, null]) {
-      const refused = await put('ba-dinh', { ...own, alertThresholds }, official);
-      expect(refused.status).toBe(403);
-      expect(refused.body.error.message).toContain('alertThresholds');
-    }
-    const renamed = { ...own, name: 'Quận Ba Đình' };
-    expect((await put('ba-dinh', renamed, official)).status).toBe(200);
-    expect((await put('ba-dinh', { ...renamed, alertThresholds: { target: 85 } }, official)).status).toBe(
-      200,
-    );
-    expect((await call(runtime, 'GET', '/v1/units/ba-dinh', { token: admin })).body).toMatchObject({
-      name: 'Quận Ba Đình',
-      alertThresholds: { target: 85 },
-    });
-    // The units below it are its official's to set.
     const below = { name: 'Kim Mã', level: 'ward', parentId: 'ba-dinh' };
     expect((await put('kim-ma', below, official)).status).toBe(201);
-    const set = await put('kim-ma', { ...below, alertThresholds: { target: 90 } }, official);
-    expect([set.status, set.body.alertThresholds]).toEqual([200, { target: 90 }]);
+    // The city's defaults (target 80, 5 points, 5 places…): a target of 0, or a drop of 50 points
+    // before an alert, would silence the unit's alerts for everyone who follows it.
+    for (const [id, body] of [
+      ['ba-dinh', own],
+      ['kim-ma', below],
+    ] as const) {
+      for (const alertThresholds of [{ target: 0 }, { target: 85, dropPoints: 50 }, { rankPlaces: 6 }]) {
+        const refused = await put(id, { ...body, alertThresholds }, official);
+        expect([id, refused.status]).toEqual([id, 403]);
+        expect(refused.body.error.message).toMatch(
+          /^alertThresholds\.(target|dropPoints|rankPlaces): only an administrator/,
+        );
+      }
+      const stricter = await put(id, { ...body, alertThresholds: { target: 90, rankPlaces: 3 } }, official);
+      expect([id, stricter.status, stricter.body.alertThresholds]).toEqual([
+        id,
+        200,
+        { target: 90, rankPlaces: 3 },
+      ]);
+    }
+    // An administrator may loosen; the official may then rename the unit, or resend what it has,
+    // and tighten the rest, but not loosen further.
+    expect((await put('kim-ma', { ...below, alertThresholds: { target: 70 } })).status).toBe(200);
+    expect((await put('kim-ma', { ...below, name: 'Phường Kim Mã' }, official)).body.alertThresholds).toEqual(
+      {
+        target: 70,
+      },
+    );
+    const kept = await put('kim-ma', { ...below, alertThresholds: { target: 70, dropPoints: 3 } }, official);
+    expect([kept.status, kept.body.alertThresholds]).toEqual([200, { target: 70, dropPoints: 3 }]);
+    expect((await put('kim-ma', { ...below, alertThresholds: { target: 60 } }, official)).status).toBe(403);
+    expect((await put('kim-ma', { ...below, alertThresholds: {} }, official)).status).toBe(200);
   });
 
   it('refuses an unknown instrument, naming the field', async () => {
