@@ -1,4 +1,4 @@
-import { App, Tags, Validations } from 'aws-cdk-lib';
+import { App, Aws, Tags, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { citySettingsEnvironment } from '../../shared/config';
 import { stageSettings } from './stage';
@@ -55,7 +55,11 @@ export function buildApp(app: App = new App()): SipasStacks {
     qrSecret: stateful.qrSecret,
     userPool: stateful.userPool,
     userPoolClient: stateful.userPoolClient,
-    ...(stateful.signInUrl ? { cognitoDomain: stateful.signInUrl } : cognitoDomain),
+    // Built from the prefix, not imported from the stateful stack: an export still imported
+    // could not change, and with it the prefix.
+    ...(signInDomainPrefix
+      ? { cognitoDomain: `https://${signInDomainPrefix}.auth.${Aws.REGION}.amazoncognito.com` }
+      : cognitoDomain),
     ...publicBase,
     throttle: {
       rateLimit: contextNumber(app, 'apiRateLimit', 100),

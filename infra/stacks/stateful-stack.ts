@@ -31,8 +31,6 @@ export class StatefulStack extends Stack {
   readonly qrSecret: secretsmanager.Secret;
   readonly userPool: cognito.UserPool;
   readonly userPoolClient: cognito.UserPoolClient;
-  /** the sign-in domain's URL, when the stack creates one (props.signInDomainPrefix) */
-  readonly signInUrl?: string;
 
   constructor(scope: Construct, id: string, props: StatefulStackProps) {
     super(scope, id, props);
@@ -158,8 +156,7 @@ export class StatefulStack extends Stack {
       const domain = this.userPool.addDomain('SignIn', {
         cognitoDomain: { domainPrefix: props.signInDomainPrefix },
       });
-      this.signInUrl = domain.baseUrl();
-      new CfnOutput(this, 'SignInUrl', { value: this.signInUrl });
+      new CfnOutput(this, 'SignInUrl', { value: domain.baseUrl() });
     }
 
     new CfnOutput(this, 'UserPoolId', { value: this.userPool.userPoolId });
