@@ -161,11 +161,27 @@ export function alertMessages(
     const word = SEVERITY_WORD[lang][alert.severity];
     const more = lang === 'vi' ? 'Xem chi tiết' : 'Details';
     return {
-      subject: toAscii(`[SIPAS] ${word}: ${alert.unitName} - ${headline} (${when})`).slice(0, 99),
+      subject: subjectOf(
+        toAscii(`[SIPAS] ${word}: ${alert.unitName} - `),
+        toAscii(headline),
+        toAscii(` (${when})`),
+      ),
       body: `${word}: ${alert.unitName} – ${headline} (${when}).\n${detail}\n${more}: ${link}`,
     };
   };
   return { vi: text('vi'), en: text('en') };
+}
+
+/**
+ * An e-mail subject within SNS's 99 characters: a headline too long (a factor's full name) is
+ * shortened, so the period at the end stays; only a unit name that fills it alone is cut.
+ */
+function subjectOf(head: string, headline: string, tail: string): string {
+  const MAX = 99;
+  if (head.length + headline.length + tail.length <= MAX) return head + headline + tail;
+  const room = MAX - head.length - tail.length - 3;
+  if (room < 10) return (head + headline + tail).slice(0, MAX);
+  return `${head}${headline.slice(0, room).trimEnd()}...${tail}`;
 }
 
 /** One text for SNS: Vietnamese first, then English, so an e-mail or SMS serves both readers. */

@@ -58,6 +58,14 @@ describe('alert messages', () => {
       `Factor "${instruments.name('staff')!.en}" is at 61.5 %, 13.5 points below the 75 % average of 12 sibling units.`,
     );
     expect(en.body).not.toMatch(/"staff"|"procedure"/);
+    // a long name shortens the subject's headline, never its period
+    const long = alertMessages(
+      { ...behind, figures: { ...behind.figures, factor: 'feedback' } },
+      undefined,
+      (id) => instruments.name(id),
+    );
+    expect(long.vi.subject.length).toBeLessThanOrEqual(99);
+    expect(long.vi.subject).toMatch(/\.\.\. \(thang 03\/2025\)$/);
     // an id no instrument knows stands as it is
     expect(
       alertMessages({ ...behind, figures: { ...behind.figures, factor: 'x-1' } }, undefined, () => undefined)
