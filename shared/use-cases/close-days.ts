@@ -1,13 +1,14 @@
 import { SPIKE_TRAILING_DAYS } from '../alerts/rules';
 import { mapConcurrent } from '../concurrency';
 import { finalUnitId, type Unit } from '../domain';
-import { ConflictError } from '../errors';
+import { ConflictError, ValidationError } from '../errors';
 import { newUlid } from '../ids';
 import { logger } from '../logger';
 import { addHistogram, addRating, emptyHistogram, type Histogram } from '../methodology/histogram';
 import type { InstrumentRegistry } from '../methodology/instruments';
 import {
   addDays,
+  daysBetween,
   inServiceYears,
   monthOf,
   nextPeriod,
@@ -16,6 +17,7 @@ import {
   previousPeriod,
   quarterOf,
   requireKind,
+  vietnamDay,
   yearOf,
 } from '../methodology/periods';
 import {
@@ -96,6 +98,23 @@ export async function closeDays(
   return oneRunAtATime(deps.leases, options.waitForOtherRunMs ?? 0, lease, (stillHeld) =>
     closeDaysNow(days, deps, stillHeld),
   );
+}
+
+/**
+ * A recompute an administrator asks for (POST /v1/aggregations): any past range, up to today,
+ * whose figures so far it computes; a day that has not begun in Vietnam has nothing to close.
+ */
+export function recompute(
+  range: { from: string; to: string },
+  deps: AggregationDeps & { clock: () => Date },
+): Promise<AggregationSummary> {
+  const today = vietnamDay(deps.clock());
+  if (range.to > today) {
+    throw new ValidationError('to: the range ends after today', [
+      { field: 'to', message: `must not be after today (${today}, Vietnam time)` },
+    ]);
+  }
+  return closeDays(daysBetween(range.from, range.to), deps);
 }
 
 const AGGREGATION_LEASE = 'aggregation';

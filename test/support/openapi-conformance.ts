@@ -46,7 +46,10 @@ function typeOf(value: unknown): string {
 
 function check(raw: Schema, value: unknown, at: string): string[] {
   const schema = resolve(raw);
-  if (value === null) return schema.nullable || schema.type === undefined ? [] : [`${at}: null, not allowed`];
+  if (value === null && !schema.anyOf && !schema.oneOf && !schema.allOf) {
+    const open = schema.type === undefined && schema.properties === undefined && schema.enum === undefined;
+    return schema.nullable || open ? [] : [`${at}: null, not allowed`];
+  }
   if (schema.allOf) return (schema.allOf as Schema[]).flatMap((part) => check(part, value, at));
   for (const key of ['anyOf', 'oneOf'] as const) {
     if (!schema[key]) continue;
