@@ -11,6 +11,8 @@ import {
   type PutItemCommandInput,
   QueryCommand,
   type QueryCommandInput,
+  ScanCommand,
+  type ScanCommandInput,
   UpdateItemCommand,
   type UpdateItemCommandInput,
   type WriteRequest,
@@ -244,6 +246,24 @@ export async function* queryPages(db: Db, input: QueryInput): AsyncGenerator<Ite
     const page = await queryPage(db, { ...input, ExclusiveStartKey });
     yield page.items;
     ExclusiveStartKey = page.lastKey;
+  } while (ExclusiveStartKey);
+}
+
+export type ScanInput = Pick<
+  Plain<ScanCommandInput>,
+  'FilterExpression' | 'ProjectionExpression' | 'ExpressionAttributeNames' | 'Limit'
+> & { ExpressionAttributeValues?: Item };
+
+/**
+ * Every page of a Scan of the whole table. For one-off maintenance only (store/migrations.ts):
+ * no request and no night reads this way (keys.ts: the access patterns are Queries and Gets).
+ */
+export async function* scanPages(db: Db, input: ScanInput): AsyncGenerator<Item[]> {
+  let ExclusiveStartKey: Record<string, AttributeValue> | undefined;
+  do {
+    const page = await db.client.send(new ScanCommand({ ...marshalled(db, input), ExclusiveStartKey }));
+    yield (page.Items ?? []).map(fromAttributes);
+    ExclusiveStartKey = page.LastEvaluatedKey;
   } while (ExclusiveStartKey);
 }
 
