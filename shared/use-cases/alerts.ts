@@ -352,6 +352,9 @@ export async function acknowledgeAlert(
   deps: Pick<AlertDeps, 'units' | 'alerts' | 'clock'>,
 ) {
   const [alert, scope] = await Promise.all([deps.alerts.get(id), scopeOf(principal, deps.units)]);
+  // As unitInScope: an official learns nothing of alerts outside their area, not even whether
+  // one exists (alert ids are guessable: unit.rule.period); only an administrator gets 404.
+  if (!alert && principal.role !== 'admin') throw new ForbiddenError('this alert is outside your area');
   if (!alert) throw new NotFoundError(`no alert ${id}`);
   const unitPath = (await deps.units.get(alert.unitId))?.path ?? alert.unitPath;
   if (!isWithin(alert.unitPath, scope) && !isWithin(unitPath, scope))

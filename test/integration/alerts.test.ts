@@ -278,6 +278,11 @@ describe('alerts through subscriptions on the local runtime', () => {
       body: { note: 'x' },
     });
     expect(outside.status).toBe(403);
+    // an alert that does not exist looks the same to an official: ids are guessable (unit.rule.period)
+    const none = (token: string) =>
+      call(runtime, 'POST', '/v1/alerts/nowhere.below-target.2025-03/ack', { token, body: { note: 'x' } });
+    expect((await none(badinhOfficial)).status).toBe(403);
+    expect((await none(admin)).status).toBe(404);
     const empty = await call(runtime, 'POST', `/v1/alerts/${alert.id}/ack`, {
       token: badinhOfficial,
       body: { note: '' },
