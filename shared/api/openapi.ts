@@ -34,7 +34,7 @@ function parametersOf(route: RouteSpec): Json[] {
 
 const ERRORS: Record<string, string> = {
   '400': 'Invalid input; details name the fields at fault',
-  '401': 'Missing or invalid token',
+  '401': 'Missing or invalid token; API Gateway\'s JWT authorizer answers it with {"message":"Unauthorized"}',
   '403': 'Outside your area',
   '404': 'Not found',
   '409': 'Conflict (a dossier already rated)',
@@ -59,6 +59,15 @@ export function buildOpenApi(routes: readonly RouteSpec[] = ROUTES): Json {
         }
       : { description: 'OK', content: { [route.response.mediaType ?? 'application/octet-stream']: {} } };
     const errorContent = { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } };
+    // The authorizer answers before any handler, in its own shape, which API Gateway does not let a
+    // JWT authorizer change; a handler that refuses the token's claims answers in ours.
+    const unauthorizedContent = {
+      'application/json': {
+        schema: {
+          oneOf: [{ $ref: '#/components/schemas/Error' }, { $ref: '#/components/schemas/GatewayError' }],
+        },
+      },
+    };
     const operation: Json = {
       summary: route.summary,
       operationId: `${route.method.toLowerCase()}${route.path.replace(/[{}/.]+(\w)?/g, (_m, c: string | undefined) => (c ? c.toUpperCase() : ''))}`,
@@ -77,7 +86,10 @@ export function buildOpenApi(routes: readonly RouteSpec[] = ROUTES): Json {
           Object.entries({
             ...ERRORS,
             ...(TAKES_A_QR_CODE.has(`${route.method} ${route.path}`) ? GONE : {}),
-          }).map(([status, description]) => [status, { description, content: errorContent }]),
+          }).map(([status, description]) => [
+            status,
+            { description, content: status === '401' ? unauthorizedContent : errorContent },
+          ]),
         ),
       },
       ...(route.auth === 'official' ? { security: [{ jwt: [] }] } : {}),
@@ -105,7 +117,16 @@ export function buildOpenApi(routes: readonly RouteSpec[] = ROUTES): Json {
     },
     paths,
     components: {
-      schemas: { Error: schemaOf(ErrorResponse, 'output') },
+      schemas: {
+        Error: schemaOf(ErrorResponse, 'output'),
+        // API Gateway's own answers: 401 from the JWT authorizer, 404 for a path or method no route has
+        GatewayError: {
+          type: 'object',
+          properties: { message: { type: 'string' } },
+          required: ['message'],
+          additionalProperties: false,
+        },
+      },
       securitySchemes: { jwt: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
     },
   };

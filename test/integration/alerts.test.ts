@@ -21,6 +21,7 @@ import { snsAlertsTopic } from '../../shared/use-cases/alerts-topic';
 import { filterPolicyOf, subscribe, unsubscribe } from '../../shared/use-cases/subscriptions';
 import { aSnapshot } from '../support/builders';
 import { call, createTestDeps, uniqueTableName } from '../support/harness';
+import { departures } from '../support/openapi-conformance';
 
 const sqs = new SQSClient({ useQueueUrlAsEndpoint: false });
 const label = `${process.pid}-${Date.now().toString(36)}`;
@@ -283,6 +284,10 @@ describe('alerts through subscriptions on the local runtime', () => {
       call(runtime, 'POST', '/v1/alerts/nowhere.below-target.2025-03/ack', { token, body: { note: 'x' } });
     expect((await none(badinhOfficial)).status).toBe(403);
     expect((await none(admin)).status).toBe(404);
+    // no token: API Gateway's authorizer answers in its own shape, as the document says
+    const anonymous = await call(runtime, 'POST', `/v1/alerts/${alert.id}/ack`, { body: { note: 'x' } });
+    expect([anonymous.status, anonymous.body]).toEqual([401, { message: 'Unauthorized' }]);
+    expect(departures('POST', '/v1/alerts/{id}/ack', 401, anonymous.body)).toEqual([]);
     const empty = await call(runtime, 'POST', `/v1/alerts/${alert.id}/ack`, {
       token: badinhOfficial,
       body: { note: '' },
