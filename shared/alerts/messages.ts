@@ -15,15 +15,40 @@ export interface AlertText {
 
 export type AlertMessages = Record<Lang, AlertText>;
 
-const SEVERITY_WORD: Record<Lang, Record<Severity, string>> = {
+export const SEVERITY_WORD: Record<Lang, Record<Severity, string>> = {
   vi: { info: 'Thông báo', warning: 'Cảnh báo', critical: 'Cảnh báo khẩn' },
   en: { info: 'Notice', warning: 'Warning', critical: 'Critical' },
+};
+
+/** Each rule's name, for lists (the dashboard's alert panel). */
+export const RULE_NAME: Record<Lang, Record<RuleId, string>> = {
+  vi: {
+    'below-target': 'Dưới mục tiêu',
+    'significant-drop': 'Giảm đáng kể',
+    'rank-drop': 'Tụt hạng',
+    'below-peers': 'Thấp hơn đơn vị cùng cấp',
+    'dissatisfaction-spike': 'Không hài lòng tăng đột biến',
+  },
+  en: {
+    'below-target': 'Below target',
+    'significant-drop': 'Significant drop',
+    'rank-drop': 'Rank drop',
+    'below-peers': 'Below its peers',
+    'dissatisfaction-spike': 'Dissatisfaction spike',
+  },
 };
 
 /** Numbers as a reader of each language writes them: 72,5 in Vietnamese, 72.5 in English. */
 export function formatNumber(value: number | string, lang: Lang): string {
   if (typeof value === 'string') return value;
   const text = String(Math.round(value * 100) / 100);
+  return lang === 'vi' ? text.replace('.', ',') : text;
+}
+
+/** A percentage with 2 decimals: 72,50 in Vietnamese, 72.50 in English. */
+export function formatPercent(value: number | string, lang: Lang): string {
+  if (typeof value === 'string') return value;
+  const text = value.toFixed(2);
   return lang === 'vi' ? text.replace('.', ',') : text;
 }
 
@@ -58,12 +83,16 @@ export function periodLabel(period: string, lang: Lang): string {
 
 /** Vietnamese without diacritics, for the ASCII-only places (SNS e-mail subjects). */
 export function toAscii(text: string): string {
-  return text
-    .normalize('NFD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .replace(/đ/g, 'd')
-    .replace(/Đ/g, 'D')
-    .replace(/[^\x20-\x7e]/g, '');
+  return (
+    text
+      .normalize('NFD')
+      .replace(/[\u0300-\u036f]/g, '')
+      .replace(/đ/g, 'd')
+      .replace(/Đ/g, 'D')
+      .replace(/[^\x20-\x7e]/g, '')
+      // a dash or other sign dropped between two words leaves one space, not two
+      .replace(/ {2,}/g, ' ')
+  );
 }
 
 /** A factor's or item's name in one language, from its id (the id itself when unknown). */
@@ -73,6 +102,8 @@ type Lines = (
   f: Figures,
   n: (v: number | string) => string,
   name: NameOf,
+  /** a percentage: 2 decimals, as the API and the dashboard give them */
+  pct: (v: number | string) => string,
 ) => { headline: string; detail: string };
 
 /** The names of a comma-separated list of ids, as the below-peers figures hold them. */
@@ -85,53 +116,53 @@ const namesOf = (ids: Figures[string] | undefined, name: NameOf) =>
 
 const TEXTS: Record<RuleId, Record<Lang, Lines>> = {
   'below-target': {
-    vi: (f, n) => ({
+    vi: (f, n, _name, pct) => ({
       headline: `chỉ số hài lòng dưới mục tiêu ${n(f.target!)} %`,
-      detail: `Chỉ số hài lòng là ${n(f.index!)} % (khoảng tin cậy 95 %: ${n(f.ci95Low!)}–${n(f.ci95High!)} %, ${n(f.n!)} phiếu), cả khoảng đều thấp hơn mục tiêu ${n(f.target!)} %.`,
+      detail: `Chỉ số hài lòng là ${pct(f.index!)} % (khoảng tin cậy 95 %: ${pct(f.ci95Low!)}–${pct(f.ci95High!)} %, ${n(f.n!)} phiếu), cả khoảng đều thấp hơn mục tiêu ${n(f.target!)} %.`,
     }),
-    en: (f, n) => ({
+    en: (f, n, _name, pct) => ({
       headline: `satisfaction below the ${n(f.target!)} % target`,
-      detail: `The satisfaction index is ${n(f.index!)} % (95 % interval ${n(f.ci95Low!)}–${n(f.ci95High!)} %, ${n(f.n!)} ratings): the whole interval is below the ${n(f.target!)} % target.`,
+      detail: `The satisfaction index is ${pct(f.index!)} % (95 % interval ${pct(f.ci95Low!)}–${pct(f.ci95High!)} %, ${n(f.n!)} ratings): the whole interval is below the ${n(f.target!)} % target.`,
     }),
   },
   'significant-drop': {
-    vi: (f, n) => ({
+    vi: (f, n, _name, pct) => ({
       headline: `chỉ số hài lòng giảm ${n(f.fall!)} điểm`,
-      detail: `Chỉ số hài lòng giảm từ ${n(f.previousIndex!)} % (${periodLabel(String(f.previousPeriod), 'vi')}, ${n(f.previousN!)} phiếu) xuống ${n(f.index!)} % (${n(f.n!)} phiếu), giảm ${n(f.fall!)} điểm; mức giảm có ý nghĩa thống kê ở mức 5 % (z = ${n(f.z!)}).`,
+      detail: `Chỉ số hài lòng giảm từ ${pct(f.previousIndex!)} % (${periodLabel(String(f.previousPeriod), 'vi')}, ${n(f.previousN!)} phiếu) xuống ${pct(f.index!)} % (${n(f.n!)} phiếu), giảm ${n(f.fall!)} điểm; mức giảm có ý nghĩa thống kê ở mức 5 % (z = ${n(f.z!)}).`,
     }),
-    en: (f, n) => ({
+    en: (f, n, _name, pct) => ({
       headline: `satisfaction fell ${n(f.fall!)} points`,
-      detail: `The satisfaction index fell from ${n(f.previousIndex!)} % (${periodLabel(String(f.previousPeriod), 'en')}, ${n(f.previousN!)} ratings) to ${n(f.index!)} % (${n(f.n!)} ratings), down ${n(f.fall!)} points; the fall is statistically significant at 5 % (z = ${n(f.z!)}).`,
+      detail: `The satisfaction index fell from ${pct(f.previousIndex!)} % (${periodLabel(String(f.previousPeriod), 'en')}, ${n(f.previousN!)} ratings) to ${pct(f.index!)} % (${n(f.n!)} ratings), down ${n(f.fall!)} points; the fall is statistically significant at 5 % (z = ${n(f.z!)}).`,
     }),
   },
   'rank-drop': {
-    vi: (f, n) => ({
+    vi: (f, n, _name, pct) => ({
       headline: `tụt ${n(f.lost!)} bậc xếp hạng`,
-      detail: `Xếp hạng trong các đơn vị cùng cấp tụt từ ${n(f.previousPosition!)} xuống ${n(f.position!)} trên ${n(f.of!)} (chỉ số ${n(f.index!)} %).`,
+      detail: `Xếp hạng trong các đơn vị cùng cấp tụt từ ${n(f.previousPosition!)} xuống ${n(f.position!)} trên ${n(f.of!)} (chỉ số ${pct(f.index!)} %).`,
     }),
-    en: (f, n) => ({
+    en: (f, n, _name, pct) => ({
       headline: `dropped ${n(f.lost!)} places in the ranking`,
-      detail: `Its rank among sibling units fell from ${n(f.previousPosition!)} to ${n(f.position!)} of ${n(f.of!)} (index ${n(f.index!)} %).`,
+      detail: `Its rank among sibling units fell from ${n(f.previousPosition!)} to ${n(f.position!)} of ${n(f.of!)} (index ${pct(f.index!)} %).`,
     }),
   },
   'below-peers': {
-    vi: (f, n, name) => ({
+    vi: (f, n, name, pct) => ({
       headline: `nhóm tiêu chí "${name(String(f.factor))}" thấp hơn trung bình đơn vị cùng cấp`,
-      detail: `Nhóm tiêu chí "${name(String(f.factor))}" đạt ${n(f.factorIndex!)} %, thấp hơn ${n(f.gap!)} điểm so với trung bình ${n(f.peerAverage!)} % của ${n(f.peers!)} đơn vị cùng cấp. Các nhóm thấp hơn: ${namesOf(f.factorsBehind, name)}.`,
+      detail: `Nhóm tiêu chí "${name(String(f.factor))}" đạt ${pct(f.factorIndex!)} %, thấp hơn ${n(f.gap!)} điểm so với trung bình ${pct(f.peerAverage!)} % của ${n(f.peers!)} đơn vị cùng cấp. Các nhóm thấp hơn: ${namesOf(f.factorsBehind, name)}.`,
     }),
-    en: (f, n, name) => ({
+    en: (f, n, name, pct) => ({
       headline: `factor "${name(String(f.factor))}" below its peers' average`,
-      detail: `Factor "${name(String(f.factor))}" is at ${n(f.factorIndex!)} %, ${n(f.gap!)} points below the ${n(f.peerAverage!)} % average of ${n(f.peers!)} sibling units. Factors behind: ${namesOf(f.factorsBehind, name)}.`,
+      detail: `Factor "${name(String(f.factor))}" is at ${pct(f.factorIndex!)} %, ${n(f.gap!)} points below the ${pct(f.peerAverage!)} % average of ${n(f.peers!)} sibling units. Factors behind: ${namesOf(f.factorsBehind, name)}.`,
     }),
   },
   'dissatisfaction-spike': {
-    vi: (f, n) => ({
+    vi: (f, n, _name, pct) => ({
       headline: 'số ý kiến không hài lòng tăng đột biến',
-      detail: `${n(f.share!)} % câu trả lời ở hai mức thấp nhất (${n(f.lowAnswers!)} trên ${n(f.answers!)}, ${n(f.n!)} phiếu), so với ${n(f.trailingShare!)} % trong 28 ngày trước${f.ratio === undefined ? '' : ` (gấp ${n(f.ratio)} lần)`}.`,
+      detail: `${pct(f.share!)} % câu trả lời ở mức không hài lòng (${n(f.lowAnswers!)} trên ${n(f.answers!)}, ${n(f.n!)} phiếu), so với ${pct(f.trailingShare!)} % trong 28 ngày trước${f.ratio === undefined ? '' : ` (gấp ${n(f.ratio)} lần)`}.`,
     }),
-    en: (f, n) => ({
+    en: (f, n, _name, pct) => ({
       headline: 'a spike in dissatisfied answers',
-      detail: `${n(f.share!)} % of answers were at the two lowest levels (${n(f.lowAnswers!)} of ${n(f.answers!)}, ${n(f.n!)} ratings), against ${n(f.trailingShare!)} % over the previous 28 days${f.ratio === undefined ? '' : ` (${n(f.ratio)} times as high)`}.`,
+      detail: `${pct(f.share!)} % of answers were dissatisfied (${n(f.lowAnswers!)} of ${n(f.answers!)}, ${n(f.n!)} ratings), against ${pct(f.trailingShare!)} % over the previous 28 days${f.ratio === undefined ? '' : ` (${n(f.ratio)} times as high)`}.`,
     }),
   },
 };
@@ -156,6 +187,7 @@ export function alertMessages(
       alert.figures,
       (v) => formatNumber(v, lang),
       (id) => names?.(id)?.[lang] ?? id,
+      (v) => formatPercent(v, lang),
     );
     const when = periodLabel(alert.period, lang);
     const word = SEVERITY_WORD[lang][alert.severity];

@@ -1,3 +1,4 @@
+import { RULE_NAME, SEVERITY_WORD } from '../alerts/messages';
 import { addDays, monthOf, previousPeriod, quarterOf, yearOf } from '../methodology/periods';
 import { RESULTS_CSS } from './dashboard-render';
 import { DASHBOARD_TEXT } from './dashboard-text';
@@ -99,6 +100,8 @@ export function renderDashboardPage(input: {
       flaggedMonthOnly: t.flaggedMonthOnly,
       flaggedUnavailable: t.flaggedUnavailable,
       moreAlerts: t.moreAlerts,
+      severities: SEVERITY_WORD[lang],
+      rules: RULE_NAME[lang],
       exportTooLong: t.exportTooLong,
     },
   };
@@ -254,7 +257,7 @@ async function loadAlerts(){
   list.forEach(function(a){
     var li=document.createElement('li');li.className='sev-'+(a.severityLevel||({info:1,warning:2,critical:3})[a.severity]||1);li.dataset.alert=a.id;
     var m=a.messages?(a.messages[CONFIG.lang]||a.messages.vi):(a.message||a.rule);if(m&&typeof m==='object')m=m.body||m.subject||'';
-    var p=document.createElement('p');var strong=document.createElement('strong');strong.textContent=[a.severity,a.unitName||a.unitId,a.rule,a.period].filter(Boolean).join(' · ');p.appendChild(strong);li.appendChild(p);
+    var p=document.createElement('p');var strong=document.createElement('strong');strong.textContent=[T.severities[a.severity]||a.severity,a.unitName||a.unitId,T.rules[a.rule]||a.rule,a.period].filter(Boolean).join(' · ');p.appendChild(strong);li.appendChild(p);
     var q=document.createElement('p');q.textContent=m;li.appendChild(q);
     if(a.ackedAt){var d=document.createElement('p');d.className='muted ack-done';d.textContent=T.acknowledged+' · '+a.ackedAt+(a.ackNote?' · '+a.ackNote:'');li.appendChild(d);}
     else{var lab=document.createElement('label');lab.textContent=T.ackNote;var inp=document.createElement('input');inp.type='text';inp.id='note-'+a.id;lab.htmlFor=inp.id;

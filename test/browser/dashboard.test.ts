@@ -68,6 +68,10 @@ describe.skipIf(skipBrowserTests())('officials’ dashboard in Chromium', () => 
   it('acknowledges an alert of the unit', async () => {
     const item = page.locator('.alert-list li').first();
     await item.waitFor();
+    // the panel names the severity and the rule in the page's language, not by their ids
+    const heading = await item.locator('strong').textContent();
+    expect(heading).toMatch(/^(Thông báo|Cảnh báo|Cảnh báo khẩn) · /);
+    expect(heading).not.toMatch(/below-|drop|spike|warning|critical|info/);
     await item.locator('input').fill('Đã họp rút kinh nghiệm');
     await item.locator('button[data-ack]').click();
     await page.waitForSelector('.alert-list .ack-done');

@@ -260,7 +260,9 @@ describe('alerts through subscriptions on the local runtime', () => {
       figures: { index: 70, ci95High: 78.11, target: 80, n: 100 },
     });
     expect(alert.messages.vi).toContain('Phường Kim Mã');
-    expect(alert.messages.vi).toContain('70 %');
+    expect(alert.messages.vi).toContain(
+      'Chỉ số hài lòng là 70,00 % (khoảng tin cậy 95 %: 60,42–78,11 %, 100 phiếu)',
+    );
     expect(alert.messages.vi).toContain('/dashboard?unit=kim-ma');
 
     const acked = await call(runtime, 'POST', `/v1/alerts/${alert.id}/ack`, {

@@ -28,11 +28,11 @@ describe('alert messages', () => {
     const { vi, en } = alertMessages(alert, 'https://sipas.example.vn/');
     expect(vi.body).toBe(
       'Cảnh báo khẩn: Phường Phúc Xá – chỉ số hài lòng giảm 12,75 điểm (tháng 03/2025).\n' +
-        'Chỉ số hài lòng giảm từ 85,25 % (tháng 02/2025, 300 phiếu) xuống 72,5 % (240 phiếu), giảm 12,75 điểm; ' +
+        'Chỉ số hài lòng giảm từ 85,25 % (tháng 02/2025, 300 phiếu) xuống 72,50 % (240 phiếu), giảm 12,75 điểm; ' +
         'mức giảm có ý nghĩa thống kê ở mức 5 % (z = 3,1).\n' +
         'Xem chi tiết: https://sipas.example.vn/dashboard?unit=phuc-xa',
     );
-    expect(en.body).toContain('fell from 85.25 % (February 2025, 300 ratings) to 72.5 %');
+    expect(en.body).toContain('fell from 85.25 % (February 2025, 300 ratings) to 72.50 %');
     expect(en.body).toContain('Details: https://sipas.example.vn/dashboard?unit=phuc-xa');
   });
   it('name a factor behind its peers as the questionnaire does, not by its id', () => {
@@ -51,11 +51,11 @@ describe('alert messages', () => {
     };
     const { vi, en } = alertMessages(behind, undefined, (id) => instruments.name(id));
     expect(vi.body).toContain(
-      'Nhóm tiêu chí "Công chức giải quyết công việc" đạt 61,5 %, thấp hơn 13,5 điểm so với trung bình 75 % của 12 đơn vị cùng cấp. ' +
+      'Nhóm tiêu chí "Công chức giải quyết công việc" đạt 61,50 %, thấp hơn 13,5 điểm so với trung bình 75,00 % của 12 đơn vị cùng cấp. ' +
         'Các nhóm thấp hơn: "Công chức giải quyết công việc", "Thủ tục hành chính".',
     );
     expect(en.body).toContain(
-      `Factor "${instruments.name('staff')!.en}" is at 61.5 %, 13.5 points below the 75 % average of 12 sibling units.`,
+      `Factor "${instruments.name('staff')!.en}" is at 61.50 %, 13.5 points below the 75.00 % average of 12 sibling units.`,
     );
     expect(en.body).not.toMatch(/"staff"|"procedure"/);
     // a long name shortens the subject's headline, never its period
@@ -79,6 +79,7 @@ describe('alert messages', () => {
     expect(vi.subject.length).toBeLessThan(100);
     expect(vi.subject).toMatch(/^[\x20-\x7e]+$/);
     expect(toAscii('Phường Giảng Võ')).toBe('Phuong Giang Vo');
+    expect(toAscii('Quầy 1 – Phường Hoàn Kiếm')).toBe('Quay 1 Phuong Hoan Kiem');
   });
   it('name periods the way readers do', () => {
     expect(periodLabel('2025-03-10', 'vi')).toBe('ngày 10/03/2025');
