@@ -63,7 +63,8 @@ const EnvSchema = z.object({
   /** a client's ratings of one unit per 10-minute window beyond this are flagged for review */
   BURST_FLAG_AFTER: posInt(3),
   /** the body-size limit for imports, in bytes */
-  MAX_IMPORT_BYTES: posInt(1024 * 1024),
+  // 1,000 rows with 1,000-character Vietnamese comments (up to 3 bytes a character) fit
+  MAX_IMPORT_BYTES: posInt(4 * 1024 * 1024),
   /**
    * CloudWatch metrics as EMF lines on stdout. Unset: on in the cloud, off in the local runtime and
    * tests, where no agent reads them and they would only bury the logs.

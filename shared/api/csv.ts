@@ -1,21 +1,36 @@
-import { MalformedBodyError } from '../errors';
+import { MalformedBodyError, ValidationError } from '../errors';
 
-/** Parses RFC 4180 CSV (quoted fields, doubled quotes, CRLF or LF, an optional BOM) into rows. */
+/**
+ * Parses RFC 4180 CSV (quoted fields, doubled quotes, CRLF or LF, an optional BOM) into rows. A
+ * quote anywhere but around a whole field (`ab"c`, `"ab"c`) is refused, not guessed at.
+ */
 export function parseCsv(text: string): string[][] {
   const rows: string[][] = [];
   let row: string[] = [];
   let field = '';
   let quoted = false;
+  let closed = false;
   const input = text.startsWith('\uFEFF') ? text.slice(1) : text;
+  const stray = () =>
+    new MalformedBodyError(
+      `the CSV has a quote inside a field on line ${rows.length + 1}: quote the whole field, and double the quotes inside it`,
+    );
   for (let i = 0; i < input.length; i++) {
     const c = input[i]!;
     if (quoted) {
       if (c === '"' && input[i + 1] === '"') {
         field += '"';
         i++;
-      } else if (c === '"') quoted = false;
-      else field += c;
-    } else if (c === '"' && field === '') quoted = true;
+      } else if (c === '"') {
+        quoted = false;
+        closed = true;
+      } else field += c;
+      continue;
+    }
+    if (closed && c !== ',' && c !== '\n' && c !== '\r') throw stray();
+    closed = false;
+    if (c === '"' && field === '') quoted = true;
+    else if (c === '"') throw stray();
     else if (c === ',') {
       row.push(field);
       field = '';
@@ -66,6 +81,7 @@ export function ratingsFromCsv(text: string): unknown[] {
   const [header, ...rows] = parseCsv(text);
   if (!header) throw new MalformedBodyError('the CSV is empty');
   const names = header.map((name) => name.trim());
+  checkHeader(names);
   return rows.map((cells) => {
     const rating: Record<string, unknown> = {};
     const answers: Record<string, unknown> = {};
@@ -79,4 +95,25 @@ export function ratingsFromCsv(text: string): unknown[] {
     rating.answers = answers;
     return rating;
   });
+}
+
+/** A header whose columns would be misread is refused, naming the column, before any row is read. */
+function checkHeader(names: readonly string[]): void {
+  const refuse = (message: string) => {
+    throw new ValidationError(`the CSV header: ${message}`, [{ field: 'header', message }]);
+  };
+  if (names.length === 1 && names[0]!.includes(';')) {
+    refuse(
+      'columns must be separated by commas; this file uses semicolons (in Excel: Save As, "CSV UTF-8 (comma delimited)")',
+    );
+  }
+  const seen = new Set<string>();
+  for (const name of names) {
+    if (name === '') continue;
+    if (seen.has(name)) refuse(`column ${name} appears twice`);
+    seen.add(name);
+    const column = [...RATING_COLUMNS].find((known) => known.toLowerCase() === name.toLowerCase());
+    if (column && column !== name) refuse(`column ${name}: write it ${column}`);
+  }
+  if (!seen.has('unitId') || !seen.has('receivedAt')) refuse('the columns unitId and receivedAt are required');
 }

@@ -132,6 +132,18 @@ describe('importing ratings', () => {
       comment: 'Nhanh, gọn',
       answers: { 'staff.polite': 5, 'result.ontime': 4 },
     });
+    // the same file as Excel saves it with Vietnamese settings: refused whole, saying why
+    const before = (await ratingsOf('dong-da', '2026-10-08')).length;
+    const semicolons = await call(runtime, 'POST', '/v1/ratings/import', {
+      token: admin,
+      raw: 'unitId;receivedAt;staff.polite\r\ndong-da;2026-10-08T01:00:00Z;5\r\n',
+      headers: { 'content-type': 'text/csv; charset=utf-8' },
+    });
+    expect(semicolons.status).toBe(400);
+    expect(semicolons.body.error.details).toEqual([
+      { field: 'header', message: expect.stringContaining('this file uses semicolons') },
+    ]);
+    expect(await ratingsOf('dong-da', '2026-10-08')).toHaveLength(before);
   });
 
   it('keeps an official’s import inside their area', async () => {

@@ -23,4 +23,34 @@ describe('CSV', () => {
       ratingsFromCsv('unitId,receivedAt,staff.polite,result.ontime\nu1,2026-01-01T00:00:00Z,5,\n'),
     ).toEqual([{ unitId: 'u1', receivedAt: '2026-01-01T00:00:00Z', answers: { 'staff.polite': 5 } }]);
   });
+
+  it('refuses a quote inside a field instead of guessing what was meant', () => {
+    expect(() => parseCsv('a,b\n"abc"def,1\n')).toThrow('a quote inside a field on line 2');
+    expect(() => parseCsv('a,b\nab"c,1\n')).toThrow('a quote inside a field on line 2');
+    expect(parseCsv('a\n"ab""c"\n')).toEqual([['a'], ['ab"c']]);
+  });
+
+  it('refuses a header Excel or a person could get wrong, naming the column', () => {
+    const header = (line: string) => {
+      try {
+        ratingsFromCsv(`${line}\nu1,2026-01-01T00:00:00Z,5,1\n`);
+      } catch (error) {
+        return [(error as Error).message, (error as { issues?: { field: string }[] }).issues?.[0]?.field];
+      }
+      return undefined;
+    };
+    expect(header('unitId;receivedAt;staff.polite')).toEqual([
+      expect.stringContaining('this file uses semicolons'),
+      'header',
+    ]);
+    expect(header('unitId,receivedAt,staff.polite,staff.polite')).toEqual([
+      'the CSV header: column staff.polite appears twice',
+      'header',
+    ]);
+    expect(header('UnitId,receivedAt,staff.polite')).toEqual([
+      'the CSV header: column UnitId: write it unitId',
+      'header',
+    ]);
+    expect(header('unitId,staff.polite,result.ontime')?.[0]).toContain('unitId and receivedAt are required');
+  });
 });
