@@ -115,5 +115,6 @@ function checkHeader(names: readonly string[]): void {
     const column = [...RATING_COLUMNS].find((known) => known.toLowerCase() === name.toLowerCase());
     if (column && column !== name) refuse(`column ${name}: write it ${column}`);
   }
-  if (!seen.has('unitId') || !seen.has('receivedAt')) refuse('the columns unitId and receivedAt are required');
+  if (!seen.has('unitId') || !seen.has('receivedAt'))
+    refuse('the columns unitId and receivedAt are required');
 }
