@@ -1,4 +1,4 @@
-import { QrQuery, UnitId } from '../shared/api/schemas';
+import { PostersQuery, QrQuery, UnitId } from '../shared/api/schemas';
 import { principalFrom, unitInScope } from '../shared/auth/principal';
 import { mapConcurrent } from '../shared/concurrency';
 import { createDeps, type Deps } from '../shared/deps';
@@ -22,6 +22,7 @@ export function makeHandler(deps: Deps) {
     const keys = await deps.qrKeys();
     const nonce = newNonce();
     if (event.routeKey.endsWith('/posters')) {
+      queryParams(event, PostersQuery);
       const posters = await mapConcurrent(await deps.units.subtree(unit.path), 8, async (each) => {
         const url = surveyUrl(baseUrl(deps, event), signCode(keys, { unitId: each.id }));
         return { unit: each, url, svg: await qrSvg(url) };

@@ -321,6 +321,7 @@ export const ROUTES: readonly RouteSpec[] = [
     function: 'qr',
     auth: 'official',
     summary: 'Printable A4 posters for the unit and every unit below it, one per page',
+    query: api.PostersQuery,
     response: { status: 200, mediaType: 'text/html' },
   },
   {

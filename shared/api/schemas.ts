@@ -61,6 +61,8 @@ export const MergeRequest = z.strictObject({ into: UnitId });
 
 export const UnitsQuery = z.strictObject({ parent: z.optional(UnitId) });
 
+/** GET …/posters takes no query: a key there (`counter`, say) is a mistake to name, not to ignore. */
+export const PostersQuery = z.strictObject({});
 export const QrQuery = z.strictObject({
   counter: z.optional(CounterId),
   size: z.coerce.number().int().min(64).max(2048).optional(),

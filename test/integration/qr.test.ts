@@ -101,4 +101,10 @@ describe('QR codes and posters for officials', () => {
     ).toBe(200);
     expect((await call(runtime, 'GET', '/v1/units/ha-noi/posters')).status).toBe(401);
   });
+
+  it('refuses a query the posters do not take, as the single poster does, naming it', async () => {
+    const asked = await call(runtime, 'GET', '/v1/units/ha-noi/posters?counter=q1', { token: admin });
+    expect(asked.status).toBe(400);
+    expect(asked.body.error.details.map((d: { field: string }) => d.field)).toEqual(['counter']);
+  });
 });
