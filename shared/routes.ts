@@ -26,7 +26,7 @@ export interface FunctionSpec {
   qrKeys?: boolean;
   /** publishes to the alerts topic */
   alerts?: boolean;
-  /** subscribes and unsubscribes endpoints to the alerts topic (sns:Subscribe, sns:Unsubscribe) */
+  /** subscribes and unsubscribes endpoints to the alerts topic, and asks for their status (sns:Subscribe, sns:Unsubscribe, sns:GetSubscriptionAttributes) */
   alertSubscriptions?: boolean;
   /** points alert subscriptions at a moved unit's new path (sns:SetSubscriptionAttributes) */
   alertFilters?: boolean;
@@ -479,7 +479,7 @@ export const ROUTES: readonly RouteSpec[] = [
     function: 'subscriptions',
     auth: 'official',
     summary: 'Your subscriptions (every subscription, for administrators)',
-    response: { status: 200, schema: api.SubscriptionOutput.array() },
+    response: { status: 200, schema: api.ListedSubscription.array() },
   },
   {
     method: 'DELETE',

@@ -147,11 +147,12 @@ export class SipasFunction extends Construct {
     }
     if (spec.alerts) required(props.alertsTopic, id, 'alertsTopic').grantPublish(this.role);
     if (spec.alertSubscriptions) {
-      // SNS authorises Unsubscribe against the subscription's topic, so both name the topic: its
-      // AuthorizationError for a subscription `<topic ARN>:<id>` names the resource `<topic ARN>`.
+      // SNS authorises Unsubscribe and GetSubscriptionAttributes against the subscription's topic,
+      // so all three name the topic: its AuthorizationError for a subscription `<topic ARN>:<id>`
+      // names the resource `<topic ARN>`.
       this.role.addToPrincipalPolicy(
         new iam.PolicyStatement({
-          actions: ['sns:Subscribe', 'sns:Unsubscribe'],
+          actions: ['sns:Subscribe', 'sns:Unsubscribe', 'sns:GetSubscriptionAttributes'],
           resources: [required(props.alertsTopic, id, 'alertsTopic').topicArn],
         }),
       );

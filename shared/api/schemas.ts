@@ -320,6 +320,10 @@ export const SubscriptionOutput = z.object({
   minSeverity: SeverityName,
   createdAt: z.string(),
 });
+/** In a list: the subscription as SNS has it now (`gone`: its endpoint left it; subscribe again). */
+export const ListedSubscription = SubscriptionOutput.extend({
+  status: z.enum(['confirmed', 'pending confirmation', 'gone', 'unknown']),
+});
 export const SubscriptionId = z.string().regex(/^[0-9A-Z]{26}$/, 'a subscription id');
 export const AlertsQuery = z.strictObject({
   unit: z.optional(UnitId),

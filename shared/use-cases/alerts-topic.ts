@@ -69,7 +69,14 @@ export interface AlertsTopic {
   unsubscribe(subscriptionArn: string): Promise<void>;
   /** replaces a subscription's filter policy (its unit moved); false if SNS no longer has it */
   setFilterPolicy(subscriptionArn: string, filterPolicy: object): Promise<boolean>;
+  /**
+   * Whether SNS still has the subscription, and whether its endpoint confirmed it (an e-mail's
+   * recipient can leave it from the message itself, unknown to the records).
+   */
+  status(subscriptionArn: string): Promise<SubscriptionStatus>;
 }
+
+export type SubscriptionStatus = 'confirmed' | 'pending confirmation' | 'gone';
 
 /** A message's subject, body and filterable attributes, as Publish and PublishBatch take them. */
 function snsFields({ subject, message, attributes }: TopicMessage) {
@@ -155,7 +162,24 @@ export function snsAlertsTopic(topicArn: string | undefined, client?: SNSClient)
     },
     async unsubscribe(subscriptionArn) {
       const { sns, UnsubscribeCommand } = await load();
-      await sns.send(new UnsubscribeCommand({ SubscriptionArn: subscriptionArn }));
+      try {
+        await sns.send(new UnsubscribeCommand({ SubscriptionArn: subscriptionArn }));
+      } catch (error) {
+        // gone already (its endpoint left it): what was asked for is so
+        if (!(error instanceof Error && NOT_FOUND.has(error.name))) throw error;
+      }
+    },
+    async status(subscriptionArn) {
+      const { sns, GetSubscriptionAttributesCommand } = await load();
+      try {
+        const { Attributes } = await sns.send(
+          new GetSubscriptionAttributesCommand({ SubscriptionArn: subscriptionArn }),
+        );
+        return Attributes?.PendingConfirmation === 'true' ? 'pending confirmation' : 'confirmed';
+      } catch (error) {
+        if (error instanceof Error && NOT_FOUND.has(error.name)) return 'gone';
+        throw error;
+      }
     },
     async setFilterPolicy(subscriptionArn, filterPolicy) {
       const { sns, SetSubscriptionAttributesCommand } = await load();

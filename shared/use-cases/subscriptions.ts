@@ -1,6 +1,7 @@
 import { SEVERITY_LEVEL } from '../alerts/rules';
 import type { SubscriptionInput } from '../api/schemas';
 import { type Principal, unitInScope } from '../auth/principal';
+import { mapConcurrent } from '../concurrency';
 import type { Unit } from '../domain';
 import { ForbiddenError, NotFoundError, ServiceUnavailableError } from '../errors';
 import { logger } from '../logger';
@@ -51,6 +52,16 @@ export async function subscribe(input: SubscriptionInput, principal: Principal, 
     input.endpoint,
     filterPolicyOf(unit.path, input.minSeverity),
   );
+  // SNS has one subscription per endpoint on the topic, and refuses another with other
+  // attributes: a record of this official for the same endpoint under another ARN stands for a
+  // subscription SNS no longer has (its endpoint left it). It goes, so the endpoint has one record.
+  const stale = (await deps.subscriptions.ofOwner(principal.subject)).filter(
+    (record) =>
+      record.protocol === input.protocol &&
+      record.endpoint === input.endpoint &&
+      record.subscriptionArn !== subscriptionArn,
+  );
+  for (const record of stale) await unsubscribe(record.id, principal, deps);
   // A record made before the holders were counted: taken over, and counted from now on.
   const earlier = (await deps.subscriptions.ofOwner(principal.subject)).find(
     (subscription) => subscription.subscriptionArn === subscriptionArn && !subscription.counted,
@@ -123,13 +134,31 @@ export async function followUnits(
   }
 }
 
-/** An official's own subscriptions; an administrator's view is every subscription. */
+/**
+ * An official's own subscriptions; an administrator's view is every subscription. Each with its
+ * status at SNS: a subscription its endpoint left, or never confirmed, sends nothing, whatever the
+ * record says (subscribing the endpoint again replaces a gone one).
+ */
 export async function listSubscriptions(principal: Principal, deps: SubscriptionDeps) {
   const found =
     principal.role === 'admin'
       ? await deps.subscriptions.under('/')
       : await deps.subscriptions.ofOwner(principal.subject);
-  return found.map(subscriptionView);
+  const arns = [...new Set(found.map((record) => record.subscriptionArn))];
+  const statuses = new Map(
+    await mapConcurrent(arns, 4, async (arn) => {
+      try {
+        return [arn, await deps.topic.status(arn)] as const;
+      } catch (error) {
+        logger.warn('could not ask SNS for a subscription’s status', { error });
+        return [arn, 'unknown'] as const;
+      }
+    }),
+  );
+  return found.map((record) => ({
+    ...subscriptionView(record),
+    status: statuses.get(record.subscriptionArn)!,
+  }));
 }
 
 /**

@@ -224,7 +224,8 @@ describe('functions', () => {
       if (spec.qrKeys) expected.add('secretsmanager:GetSecretValue');
       if (spec.alerts) expected.add('sns:Publish');
       if (spec.alertSubscriptions)
-        for (const action of ['sns:Subscribe', 'sns:Unsubscribe']) expected.add(action);
+        for (const action of ['sns:Subscribe', 'sns:Unsubscribe', 'sns:GetSubscriptionAttributes'])
+          expected.add(action);
       if (spec.alertFilters) expected.add('sns:SetSubscriptionAttributes');
       // the nightly run's failure destination
       if (name === 'nightly')

@@ -1,7 +1,12 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CreateTopicCommand, ListSubscriptionsByTopicCommand, SNSClient } from '@aws-sdk/client-sns';
+import {
+  CreateTopicCommand,
+  ListSubscriptionsByTopicCommand,
+  SNSClient,
+  UnsubscribeCommand,
+} from '@aws-sdk/client-sns';
 import {
   CreateQueueCommand,
   DeleteMessageCommand,
@@ -351,6 +356,38 @@ describe('alerts through subscriptions on the local runtime', () => {
     expect(deleted.map((answer) => answer.status)).toEqual([204, 204]);
     expect(await ofQueue()).toHaveLength(0);
   });
+  it('lists a subscription its endpoint left as gone, and replaces it when the endpoint subscribes again', async () => {
+    const queue = await createQueue('left');
+    const body = { protocol: 'sqs', endpoint: queue.arn, unitId: 'kim-ma', minSeverity: 'info' };
+    const post = () => call(runtime, 'POST', '/v1/subscriptions', { token: badinhOfficial, body });
+    const ofQueue = async () =>
+      (await call(runtime, 'GET', '/v1/subscriptions', { token: badinhOfficial })).body.filter(
+        (record: { endpoint: string }) => record.endpoint === queue.arn,
+      ) as { id: string; status: string }[];
+    const atSns = async () =>
+      (
+        await new SNSClient({}).send(new ListSubscriptionsByTopicCommand({ TopicArn: runtime.topicArn }))
+      ).Subscriptions!.filter((subscription) => subscription.Endpoint === queue.arn);
+
+    const first = await post();
+    expect(first.status).toBe(201);
+    expect(await ofQueue()).toEqual([expect.objectContaining({ id: first.body.id, status: 'confirmed' })]);
+    // the endpoint leaves it at SNS (an e-mail's unsubscribe link does this), unknown to the records
+    const [left] = await atSns();
+    await new SNSClient({}).send(new UnsubscribeCommand({ SubscriptionArn: left!.SubscriptionArn! }));
+    expect(await ofQueue()).toEqual([expect.objectContaining({ id: first.body.id, status: 'gone' })]);
+    // asked again: SNS makes a new subscription, and the record of the gone one goes
+    const again = await post();
+    expect(again.status).toBe(201);
+    expect(again.body.id).not.toBe(first.body.id);
+    expect(await ofQueue()).toEqual([expect.objectContaining({ id: again.body.id, status: 'confirmed' })]);
+    expect(await atSns()).toHaveLength(1);
+    expect(
+      (await call(runtime, 'DELETE', `/v1/subscriptions/${again.body.id}`, { token: badinhOfficial })).status,
+    ).toBe(204);
+    expect(await atSns()).toHaveLength(0);
+  });
+
   it('refuses a subscribe that lands while the last record’s SNS subscription is being removed, and makes a new one after', async () => {
     const queue = await createQueue('closing');
     const db = createDb(runtime.tableName);
