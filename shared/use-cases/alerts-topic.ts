@@ -109,7 +109,12 @@ export function snsAlertsTopic(topicArn: string | undefined, client?: SNSClient)
   const load = async () => {
     sdk ??= import('@aws-sdk/client-sns');
     const module = await sdk;
-    sns ??= new module.SNSClient({ maxAttempts: 2 });
+    // Timeouts, as for DynamoDB (store/dynamo.ts): a stalled request fails, and the alert stays
+    // pending for the next run, instead of holding the function to its limit.
+    sns ??= new module.SNSClient({
+      maxAttempts: 2,
+      requestHandler: { connectionTimeout: 1_000, requestTimeout: 5_000, throwOnRequestTimeout: true },
+    });
     return { ...module, sns };
   };
   const arn = () => {

@@ -52,16 +52,23 @@ export async function subscribe(input: SubscriptionInput, principal: Principal, 
     input.endpoint,
     filterPolicyOf(unit.path, input.minSeverity),
   );
-  // SNS has one subscription per endpoint on the topic, and refuses another with other
-  // attributes: a record of this official for the same endpoint under another ARN stands for a
-  // subscription SNS no longer has (its endpoint left it). It goes, so the endpoint has one record.
-  const stale = (await deps.subscriptions.ofOwner(principal.subject)).filter(
+  // A record of this official for the same endpoint under another ARN may stand for a
+  // subscription SNS no longer has (its endpoint left it): if SNS says it is gone, the record goes,
+  // so the endpoint keeps one record. One SNS cannot answer about (a topic replaced since), or
+  // that another request removed meanwhile, is left alone.
+  const others = (await deps.subscriptions.ofOwner(principal.subject)).filter(
     (record) =>
       record.protocol === input.protocol &&
       record.endpoint === input.endpoint &&
       record.subscriptionArn !== subscriptionArn,
   );
-  for (const record of stale) await unsubscribe(record.id, principal, deps);
+  for (const record of others) {
+    const status = await deps.topic.status(record.subscriptionArn).catch(() => undefined);
+    if (status !== 'gone') continue;
+    await unsubscribe(record.id, principal, deps).catch((error: unknown) => {
+      if (!(error instanceof NotFoundError)) throw error;
+    });
+  }
   // A record made before the holders were counted: taken over, and counted from now on.
   const earlier = (await deps.subscriptions.ofOwner(principal.subject)).find(
     (subscription) => subscription.subscriptionArn === subscriptionArn && !subscription.counted,
@@ -134,8 +141,9 @@ export async function followUnits(
   }
 }
 
-/** The SNS subscriptions one list asks SNS about, 4 at a time (≈ 30 ms each). */
+/** The SNS subscriptions one list asks SNS about, 4 at a time (≈ 30 ms each), and for how long. */
 const STATUS_CHECKS = 200;
+const STATUS_BUDGET_MS = 3_000;
 
 /**
  * An official's own subscriptions; an administrator's view is every subscription. Each with its
@@ -147,19 +155,21 @@ export async function listSubscriptions(principal: Principal, deps: Subscription
     principal.role === 'admin'
       ? await deps.subscriptions.under('/')
       : await deps.subscriptions.ofOwner(principal.subject);
-  // An administrator's list may hold thousands: SNS is asked about the first ones only, so the
-  // answer stays well inside the API's 29 s; the rest are `unknown`.
+  // SNS is asked about the first STATUS_CHECKS only, and for STATUS_BUDGET_MS at most: the list
+  // answers inside its function's 10 s however many there are and however slow SNS is; what is
+  // not known by then is `unknown`.
   const arns = [...new Set(found.map((record) => record.subscriptionArn))].slice(0, STATUS_CHECKS);
-  const statuses = new Map<string, SubscriptionStatus | 'unknown'>(
-    await mapConcurrent(arns, 4, async (arn) => {
-      try {
-        return [arn, await deps.topic.status(arn)] as const;
-      } catch (error) {
-        logger.warn('could not ask SNS for a subscription’s status', { error });
-        return [arn, 'unknown'] as const;
-      }
-    }),
-  );
+  const statuses = new Map<string, SubscriptionStatus>();
+  const checks = mapConcurrent(arns, 4, async (arn) => {
+    try {
+      statuses.set(arn, await deps.topic.status(arn));
+    } catch (error) {
+      logger.warn('could not ask SNS for a subscription’s status', { error });
+    }
+  });
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([checks, new Promise((resolve) => (timer = setTimeout(resolve, STATUS_BUDGET_MS)))]);
+  clearTimeout(timer);
   return found.map((record) => ({
     ...subscriptionView(record),
     status: statuses.get(record.subscriptionArn) ?? 'unknown',
