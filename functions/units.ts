@@ -1,6 +1,6 @@
 import { MergeRequest, UnitId, UnitInput, UnitsQuery } from '../shared/api/schemas';
 import { principalFrom, scopeOf, unitInScope } from '../shared/auth/principal';
-import { cityThresholds, createDeps, type Deps } from '../shared/deps';
+import { createDeps, type Deps } from '../shared/deps';
 import type { Unit } from '../shared/domain';
 import { parseJson, pathParam, queryParams, readBody } from '../shared/http/body';
 import { httpHandler } from '../shared/http/middy';
@@ -27,11 +27,7 @@ export function makeHandler(deps: Deps) {
     }
     const input = UnitInput.parse(parseJson(text));
     const scope = await scopeOf(principal, deps.units);
-    const { unit, created } = await putUnit(unitId, input, scope, {
-      ...deps,
-      followUnits: follow,
-      alertDefaults: cityThresholds(deps.config),
-    });
+    const { unit, created } = await putUnit(unitId, input, scope, { ...deps, followUnits: follow });
     return json(created ? 201 : 200, unit);
   });
 }

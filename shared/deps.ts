@@ -21,6 +21,8 @@ export interface Deps extends CoreDeps {
   topic: AlertsTopic;
   /** what the nightly job needs to raise and publish alerts (shared/use-cases/alerts.ts) */
   alerting: AlertDeps;
+  /** the city's alert thresholds, the bound an official's own (putUnit) may not pass */
+  alertDefaults: AlertThresholds;
 }
 
 export function createDeps(config: Config = loadConfig()): Deps {
@@ -35,6 +37,7 @@ export function createDeps(config: Config = loadConfig()): Deps {
     subscriptions: new SubscriptionsRepository(db),
     topic,
     alerting: createAlertDeps(config, db, topic),
+    alertDefaults: cityThresholds(config),
   };
 }
 

@@ -87,19 +87,14 @@ export function thresholdsFor(
 }
 
 /**
- * The overrides that would make a unit's alerts rarer than the city's defaults would: a lower
- * target, or a larger drop, place count, gap, ratio or minimum. Only an administrator sets those
- * (putUnit): an official who could would silence the alerts about units they answer for.
+ * The thresholds that would make a unit's alerts rarer than `bound` would: a lower target, or a
+ * larger drop, place count, gap, ratio or minimum. An official may not set those (putUnit): one
+ * who could would silence the alerts about units they answer for.
  */
-export function looserThanDefaults(
-  overrides: Partial<AlertThresholds>,
-  defaults: AlertThresholds,
-): (keyof AlertThresholds)[] {
-  return (Object.keys(overrides) as (keyof AlertThresholds)[]).filter((key) => {
-    const value = overrides[key];
-    if (value === undefined) return false;
-    return key === 'target' ? value < defaults.target : value > defaults[key];
-  });
+export function looserThan(thresholds: AlertThresholds, bound: AlertThresholds): (keyof AlertThresholds)[] {
+  return (Object.keys(thresholds) as (keyof AlertThresholds)[]).filter((key) =>
+    key === 'target' ? thresholds.target < bound.target : thresholds[key] > bound[key],
+  );
 }
 
 export type Figures = Record<string, number | string>;

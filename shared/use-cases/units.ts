@@ -1,4 +1,4 @@
-import { type AlertThresholds, looserThanDefaults } from '../alerts/rules';
+import { type AlertThresholds, looserThan, thresholdsFor } from '../alerts/rules';
 import type { UnitInput } from '../api/schemas';
 import { finalUnitId, isWithin, pathOf, type Unit } from '../domain';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../errors';
@@ -14,8 +14,8 @@ export interface UnitDeps {
    * after every PUT, moved or not: a PUT repeated after a move cut short completes it.
    */
   followUnits?: (subtree: readonly Unit[]) => Promise<void>;
-  /** the city's alert thresholds: an official may set a unit's only stricter (looserThanDefaults) */
-  alertDefaults?: AlertThresholds;
+  /** the city's alert thresholds: an official may set a unit's only stricter (checkOfficialThresholds) */
+  alertDefaults: AlertThresholds;
 }
 
 /**
@@ -57,18 +57,7 @@ export async function putUnit(
   const now = deps.clock().toISOString();
   const alertThresholds =
     input.alertThresholds === undefined ? existing?.alertThresholds : (input.alertThresholds ?? undefined);
-  // An official may make a unit's alerts stricter, never rarer than the city's: one who could
-  // would silence the alerts about the units they answer for, for every official above too.
-  if (scopePath !== '/' && alertThresholds && deps.alertDefaults) {
-    const changed = looserThanDefaults(alertThresholds, deps.alertDefaults).filter(
-      (key) => alertThresholds[key] !== existing?.alertThresholds?.[key],
-    );
-    if (changed.length > 0) {
-      throw new ForbiddenError(
-        `${changed.map((key) => `alertThresholds.${key}`).join(', ')}: only an administrator may set a threshold that alerts less than the city's (${changed.map((key) => `${key} ${deps.alertDefaults![key]}`).join(', ')})`,
-      );
-    }
-  }
+  if (scopePath !== '/') checkOfficialThresholds(existing, alertThresholds, scopePath, deps.alertDefaults);
   const unit: Unit = {
     id: unitId,
     name: input.name,
@@ -95,6 +84,36 @@ export async function putUnit(
   await deps.units.put(unit);
   if (deps.followUnits) await deps.followUnits(await deps.units.subtree(path));
   return { unit, created: !existing };
+}
+
+/**
+ * What an official may do to a unit's alert thresholds: make its alerts more frequent, never rarer
+ * than the city's (one who could would silence the alerts about units they answer for, for every
+ * official above too), and on their own unit never rarer than they are (those were set above
+ * them). The spike's baseline keeps the city's minimum sample (METHODOLOGY.md, "Sufficiency").
+ * Values an administrator set, sent back unchanged, stand. An administrator may set anything.
+ */
+function checkOfficialThresholds(
+  existing: Unit | undefined,
+  overrides: Unit['alertThresholds'],
+  scopePath: string,
+  defaults: AlertThresholds,
+): void {
+  const current = thresholdsFor(defaults, existing?.alertThresholds);
+  const next = thresholdsFor(defaults, overrides);
+  const bound = existing?.path === scopePath ? current : defaults;
+  const changed = (key: keyof AlertThresholds) => next[key] !== current[key];
+  const looser = looserThan(next, bound).filter(changed);
+  if (looser.length > 0) {
+    throw new ForbiddenError(
+      `${looser.map((key) => `alertThresholds.${key}`).join(', ')}: only ${existing?.path === scopePath ? 'the level above you' : 'an administrator'} may make alerts rarer than ${looser.map((key) => `${key} ${bound[key]}`).join(', ')}`,
+    );
+  }
+  if (next.spikeMinTrailingRatings < defaults.spikeMinTrailingRatings && changed('spikeMinTrailingRatings')) {
+    throw new ForbiddenError(
+      `alertThresholds.spikeMinTrailingRatings: the spike's baseline needs the city's minimum sample, ${defaults.spikeMinTrailingRatings}`,
+    );
+  }
 }
 
 function invalid(field: string, message: string) {

@@ -95,23 +95,25 @@ describe('units', () => {
     expect(invalid.body.error.details[0].field).toBe('alertThresholds.target');
   });
 
-  it('lets an official make alerts stricter than the city’s, and only an administrator rarer', async () => {
+  it('lets an official make alerts stricter than the city’s, never rarer, and on their own unit never rarer than set above', async () => {
     const own = { name: 'Ba Đình', level: 'district', parentId: 'hn' };
     const below = { name: 'Kim Mã', level: 'ward', parentId: 'ba-dinh' };
     expect((await put('kim-ma', below, official)).status).toBe(201);
+    const refusal = async (id: string, body: Record<string, unknown>) => {
+      const answer = await put(id, body, official);
+      expect([id, answer.status]).toEqual([id, 403]);
+      return answer.body.error.message as string;
+    };
     // The city's defaults (target 80, 5 points, 5 places…): a target of 0, or a drop of 50 points
     // before an alert, would silence the unit's alerts for everyone who follows it.
     for (const [id, body] of [
       ['ba-dinh', own],
       ['kim-ma', below],
     ] as const) {
-      for (const alertThresholds of [{ target: 0 }, { target: 85, dropPoints: 50 }, { rankPlaces: 6 }]) {
-        const refused = await put(id, { ...body, alertThresholds }, official);
-        expect([id, refused.status]).toEqual([id, 403]);
-        expect(refused.body.error.message).toMatch(
-          /^alertThresholds\.(target|dropPoints|rankPlaces): only an administrator/,
+      for (const alertThresholds of [{ target: 0 }, { target: 85, dropPoints: 50 }, { rankPlaces: 6 }])
+        expect(await refusal(id, { ...body, alertThresholds })).toMatch(
+          /^alertThresholds\.(target|dropPoints|rankPlaces): only /,
         );
-      }
       const stricter = await put(id, { ...body, alertThresholds: { target: 90, rankPlaces: 3 } }, official);
       expect([id, stricter.status, stricter.body.alertThresholds]).toEqual([
         id,
@@ -119,8 +121,17 @@ describe('units', () => {
         { target: 90, rankPlaces: 3 },
       ]);
     }
-    // An administrator may loosen; the official may then rename the unit, or resend what it has,
-    // and tighten the rest, but not loosen further.
+    // the spike's baseline keeps the city's minimum sample
+    expect(await refusal('kim-ma', { ...below, alertThresholds: { spikeMinTrailingRatings: 5 } })).toContain(
+      'minimum sample',
+    );
+    // Set above them on their own unit: they may tighten it, not loosen or clear it.
+    expect((await put('ba-dinh', { ...own, alertThresholds: { target: 95 } })).status).toBe(200);
+    for (const alertThresholds of [null, {}, { target: 90 }])
+      expect(await refusal('ba-dinh', { ...own, alertThresholds })).toContain('only the level above you');
+    expect((await put('ba-dinh', { ...own, alertThresholds: { target: 96 } }, official)).status).toBe(200);
+    // An administrator may loosen below; the official may rename the unit or send back what it
+    // has, and tighten the rest, but not loosen further.
     expect((await put('kim-ma', { ...below, alertThresholds: { target: 70 } })).status).toBe(200);
     expect((await put('kim-ma', { ...below, name: 'Phường Kim Mã' }, official)).body.alertThresholds).toEqual(
       {
@@ -129,8 +140,9 @@ describe('units', () => {
     );
     const kept = await put('kim-ma', { ...below, alertThresholds: { target: 70, dropPoints: 3 } }, official);
     expect([kept.status, kept.body.alertThresholds]).toEqual([200, { target: 70, dropPoints: 3 }]);
-    expect((await put('kim-ma', { ...below, alertThresholds: { target: 60 } }, official)).status).toBe(403);
-    expect((await put('kim-ma', { ...below, alertThresholds: {} }, official)).status).toBe(200);
+    expect(await refusal('kim-ma', { ...below, alertThresholds: { target: 60 } })).toContain(
+      'only an administrator',
+    );
   });
 
   it('refuses an unknown instrument, naming the field', async () => {
