@@ -203,6 +203,12 @@ export async function importRatings(
       const unit = await unitOf(input.unitId);
       if (!unit || !isWithin(unit.path, scopePath))
         throw new NotFoundError(`no unit ${input.unitId} in your area`);
+      // Its ratings would count for the unit it joined, perhaps in another area: import them there.
+      if (unit.mergedInto) {
+        throw new ValidationError(`unit ${unit.id} was merged into ${unit.mergedInto}`, [
+          { field: 'unitId', message: `was merged into ${unit.mergedInto}: import its forms there` },
+        ]);
+      }
       const receivedAt = new Date(input.receivedAt);
       if (receivedAt.getTime() > now.getTime()) {
         throw new ValidationError('in the future', [{ field: 'receivedAt', message: 'is in the future' }]);

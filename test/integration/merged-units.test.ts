@@ -102,6 +102,20 @@ describe('a merged unit, seen from the unit it joined', () => {
     expect(otherReport.body.comments.map((c: { text: string }) => c.text)).toEqual(['Quầy k ổn']);
   });
 
+  it('takes no import into a merged unit, whose ratings would count in another area', async () => {
+    const d2 = await runtime.token({ role: 'official', unitId: 'd2' });
+    const row = { unitId: 'w3', receivedAt: '2025-07-02T04:00:00Z', answers: { 'staff.polite': 1 } };
+    const refused = await call(runtime, 'POST', '/v1/ratings/import', {
+      token: d2,
+      body: { ratings: [row] },
+    });
+    expect(refused.body).toMatchObject({
+      accepted: 0,
+      rejected: [{ index: 0, error: expect.stringContaining('unitId: was merged into w1') }],
+    });
+    expect(await rows('w1', joined)).toEqual(['w1', 'w3', 'w3']);
+  });
+
   it('leaves the merged unit itself outside the joined unit’s area', async () => {
     for (const path of [
       '/v1/units/w3',
