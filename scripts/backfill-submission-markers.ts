@@ -9,5 +9,6 @@ import { backfillSubmissionMarkers } from '../shared/store/migrations';
 const { TABLE_NAME } = loadConfig();
 const result = await backfillSubmissionMarkers(createDb(TABLE_NAME));
 console.log(
-  `${result.found} ratings or markers under a submission id without its unit; ${result.written} markers written`,
+  `${result.legacy} items under a submission id without its unit, ${result.dossiers} ratings under a dossier code: ` +
+    `${result.written} markers written, ${result.conflicts} submissions stored twice (logged above with both rating ids)`,
 );

@@ -30,6 +30,7 @@ describe('the submission-key backfill', () => {
     runtime = await startTestRuntime();
     admin = await runtime.token({ role: 'admin' });
     await call(runtime, 'PUT', '/v1/units/w1', { token: admin, body: { name: 'Phường 1', level: 'ward' } });
+    await call(runtime, 'PUT', '/v1/units/w2', { token: admin, body: { name: 'Phường 2', level: 'ward' } });
     const db = createDb(runtime.tableName);
     // an imported paper form, keyed by its serial alone
     await putItem(db, {
@@ -60,6 +61,41 @@ describe('the submission-key backfill', () => {
         }),
       },
     });
+    // a dossier rating whose marker was never written (the process died in between)
+    await putItem(db, {
+      Item: {
+        ...keys.ratingByDossier('HS-OLD-2'),
+        ...keys.ratingUnitDay('w1', '2025-06-10', '2025-06-10T03:00:02.000Z', '01OLDDOSSIER00000000000002'),
+        ...old({
+          id: '01OLDDOSSIER00000000000002',
+          submissionId: 'phone-old-2',
+          unitId: 'w1',
+          dossier: 'HS-OLD-2',
+          source: 'survey',
+          receivedAt: '2025-06-10T03:00:02.000Z',
+        }),
+      },
+    });
+    // a form stored the old way, then again the new way before the backfill's second run
+    for (const [PK, id] of [
+      ['RATING#S#FORM-0009', '01OLDFORM0000000000000009A'],
+      ['RATING#S#w1#FORM-0009', '01NEWFORM0000000000000009B'],
+    ] as const) {
+      await putItem(db, {
+        Item: {
+          PK,
+          SK: 'RATING',
+          ...keys.ratingUnitDay('w1', '2025-06-10', '2025-06-10T03:00:09.000Z', id),
+          ...old({
+            id,
+            submissionId: 'FORM-0009',
+            unitId: 'w1',
+            source: 'import',
+            receivedAt: '2025-06-10T03:00:09.000Z',
+          }),
+        },
+      });
+    }
     await putItem(db, {
       Item: {
         PK: 'RATING#S#phone-old-1',
@@ -75,8 +111,10 @@ describe('the submission-key backfill', () => {
 
   it('writes a marker at today’s key for each, once, and the resends are then answered, not stored', async () => {
     const db = createDb(runtime.tableName);
-    expect(await backfillSubmissionMarkers(db)).toEqual({ found: 2, written: 2 });
-    expect(await backfillSubmissionMarkers(db)).toEqual({ found: 2, written: 0 });
+    // FORM-0001, FORM-0009 and phone-old-1's marker; HS-OLD-1 and HS-OLD-2: three markers to write
+    // (phone-old-1's once), and FORM-0009 stored twice, reported
+    expect(await backfillSubmissionMarkers(db)).toEqual({ legacy: 3, dossiers: 2, written: 3, conflicts: 1 });
+    expect(await backfillSubmissionMarkers(db)).toEqual({ legacy: 3, dossiers: 2, written: 0, conflicts: 1 });
 
     const form = {
       unitId: 'w1',
@@ -99,12 +137,26 @@ describe('the submission-key backfill', () => {
     });
     expect(resend.status).toBe(200);
     expect(resend.body).toEqual({ id: '01OLDDOSSIER00000000000000', duplicate: true });
+    const unmarked = await call(runtime, 'POST', '/v1/ratings', {
+      body: {
+        code: signCode(runtimeQrKeys(runtime), { unitId: 'w1' }),
+        answers: VALID_ANSWERS,
+        submissionId: 'phone-old-2',
+      },
+    });
+    expect(unmarked.body).toEqual({ id: '01OLDDOSSIER00000000000002', duplicate: true });
+    // and another office's form 0001 is its own rating, which is what the new key is for
+    const elsewhere = await call(runtime, 'POST', '/v1/ratings/import', {
+      token: admin,
+      body: { ratings: [{ ...form, unitId: 'w2' }] },
+    });
+    expect(elsewhere.body).toMatchObject({ accepted: 1, duplicates: 0 });
 
-    // the night still counts the two ratings, not the markers
+    // the night counts the ratings (w1's five, FORM-0009's two among them, and w2's one), not the markers
     const run = await call(runtime, 'POST', '/v1/aggregations', {
       token: admin,
       body: { from: '2025-06-10', to: '2025-06-10' },
     });
-    expect(run.body.ratings).toBe(2);
+    expect(run.body.ratings).toBe(6);
   });
 });
