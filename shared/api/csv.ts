@@ -1,8 +1,9 @@
 import { MalformedBodyError, ValidationError } from '../errors';
 
 /**
- * Parses RFC 4180 CSV (quoted fields, doubled quotes, CRLF or LF, an optional BOM) into rows. A
- * quote anywhere but around a whole field (`ab"c`, `"ab"c`) is refused, not guessed at.
+ * Parses RFC 4180 CSV (quoted fields, doubled quotes, CRLF or LF, an optional BOM) into rows.
+ * Spaces around a quoted field are left out (`a, "b"`); a quote anywhere but around a whole field
+ * (`ab"c`, `"ab"c`) is refused, not guessed at.
  */
 export function parseCsv(text: string): string[][] {
   const rows: string[][] = [];
@@ -13,7 +14,7 @@ export function parseCsv(text: string): string[][] {
   const input = text.startsWith('\uFEFF') ? text.slice(1) : text;
   const stray = () =>
     new MalformedBodyError(
-      `the CSV has a quote inside a field on line ${rows.length + 1}: quote the whole field, and double the quotes inside it`,
+      `the CSV has a quote inside a field in record ${rows.length + 1}: quote the whole field, and double the quotes inside it`,
     );
   for (let i = 0; i < input.length; i++) {
     const c = input[i]!;
@@ -27,10 +28,13 @@ export function parseCsv(text: string): string[][] {
       } else field += c;
       continue;
     }
+    if (closed && (c === ' ' || c === '\t')) continue;
     if (closed && c !== ',' && c !== '\n' && c !== '\r') throw stray();
     closed = false;
-    if (c === '"' && field === '') quoted = true;
-    else if (c === '"') throw stray();
+    if (c === '"' && field.trim() === '') {
+      quoted = true;
+      field = '';
+    } else if (c === '"') throw stray();
     else if (c === ',') {
       row.push(field);
       field = '';

@@ -25,9 +25,14 @@ describe('CSV', () => {
   });
 
   it('refuses a quote inside a field instead of guessing what was meant', () => {
-    expect(() => parseCsv('a,b\n"abc"def,1\n')).toThrow('a quote inside a field on line 2');
-    expect(() => parseCsv('a,b\nab"c,1\n')).toThrow('a quote inside a field on line 2');
+    expect(() => parseCsv('a,b\n"abc"def,1\n')).toThrow('a quote inside a field in record 2');
+    expect(() => parseCsv('a,b\nab"c,1\n')).toThrow('a quote inside a field in record 2');
     expect(parseCsv('a\n"ab""c"\n')).toEqual([['a'], ['ab"c']]);
+    // spaces around a quoted field, as some tools write them, are not part of it
+    expect(parseCsv('a,b\n1, "x, y" \n')).toEqual([
+      ['a', 'b'],
+      ['1', 'x, y'],
+    ]);
   });
 
   it('refuses a header Excel or a person could get wrong, naming the column', () => {
