@@ -40,9 +40,14 @@ const ERRORS: Record<string, string> = {
   '409': 'Conflict (a dossier already rated)',
   '413': 'Body too large',
   '415': 'Unsupported content type',
-  '429': 'Rate limited',
+  '429': 'Rate limited; API Gateway\'s stage throttling answers it with {"message":"Too Many Requests"}',
+  '500':
+    'API Gateway\'s {"message":"Internal Server Error"}, when a function failed or ran out of time; a handler never answers 500 itself',
   '503': 'Temporarily unavailable; retry after Retry-After seconds',
 };
+
+/** Statuses API Gateway itself may answer, in its own shape (GatewayError), and with which. */
+const GATEWAY_MAY_ANSWER = new Set(['401', '429']);
 
 /** The routes a retired poster's QR code reaches, which answer it with 410. */
 const TAKES_A_QR_CODE = new Set(['GET /s/{code}', 'POST /v1/ratings']);
@@ -59,15 +64,17 @@ export function buildOpenApi(routes: readonly RouteSpec[] = ROUTES): Json {
         }
       : { description: 'OK', content: { [route.response.mediaType ?? 'application/octet-stream']: {} } };
     const errorContent = { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } };
-    // The authorizer answers before any handler, in its own shape, which API Gateway does not let a
-    // JWT authorizer change; a handler that refuses the token's claims answers in ours.
-    const unauthorizedContent = {
+    // API Gateway answers some statuses before any handler (its JWT authorizer, its stage
+    // throttling), in its own shape, which an HTTP API does not let us change; a handler answering
+    // the same status uses ours.
+    const eitherContent = {
       'application/json': {
         schema: {
           oneOf: [{ $ref: '#/components/schemas/Error' }, { $ref: '#/components/schemas/GatewayError' }],
         },
       },
     };
+    const gatewayContent = { 'application/json': { schema: { $ref: '#/components/schemas/GatewayError' } } };
     const operation: Json = {
       summary: route.summary,
       operationId: `${route.method.toLowerCase()}${route.path.replace(/[{}/.]+(\w)?/g, (_m, c: string | undefined) => (c ? c.toUpperCase() : ''))}`,
@@ -86,10 +93,21 @@ export function buildOpenApi(routes: readonly RouteSpec[] = ROUTES): Json {
           Object.entries({
             ...ERRORS,
             ...(TAKES_A_QR_CODE.has(`${route.method} ${route.path}`) ? GONE : {}),
-          }).map(([status, description]) => [
-            status,
-            { description, content: status === '401' ? unauthorizedContent : errorContent },
-          ]),
+          })
+            // a public route has no authorizer, and nothing else answers 401
+            .filter(([status]) => status !== '401' || route.auth === 'official')
+            .map(([status, description]) => [
+              status,
+              {
+                description,
+                content:
+                  status === '500'
+                    ? gatewayContent
+                    : GATEWAY_MAY_ANSWER.has(status)
+                      ? eitherContent
+                      : errorContent,
+              },
+            ]),
         ),
       },
       ...(route.auth === 'official' ? { security: [{ jwt: [] }] } : {}),
@@ -119,7 +137,8 @@ export function buildOpenApi(routes: readonly RouteSpec[] = ROUTES): Json {
     components: {
       schemas: {
         Error: schemaOf(ErrorResponse, 'output'),
-        // API Gateway's own answers: 401 from the JWT authorizer, 404 for a path or method no route has
+        // API Gateway's own answers: 401 from the JWT authorizer, 429 from its throttling, 500 when a
+        // function failed or timed out, 404 for a path or method no route has
         GatewayError: {
           type: 'object',
           properties: { message: { type: 'string' } },

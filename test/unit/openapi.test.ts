@@ -31,7 +31,18 @@ describe('the OpenAPI document', () => {
       expect(operation.security !== undefined, `${route.method} ${route.path}`).toBe(
         route.auth === 'official',
       );
+      // only an official's route has an authorizer to answer 401
+      expect('401' in operation.responses, `${route.method} ${route.path}`).toBe(route.auth === 'official');
     }
+  });
+
+  it('gives API Gateway’s own answers its shape: throttling, a failed function', () => {
+    const responses = document.paths['/v1/ratings']!.post.responses;
+    const schemaOf = (status: string) => JSON.stringify(responses[status].content['application/json'].schema);
+    expect(schemaOf('429')).toContain('GatewayError');
+    expect(schemaOf('429')).toContain('#/components/schemas/Error');
+    expect(schemaOf('500')).toBe(JSON.stringify({ $ref: '#/components/schemas/GatewayError' }));
+    expect(schemaOf('400')).toBe(JSON.stringify({ $ref: '#/components/schemas/Error' }));
   });
 
   it('lists every success a route answers with, and the gone QR code', () => {
