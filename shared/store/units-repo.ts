@@ -1,7 +1,7 @@
 import { UnitOutput } from '../api/core-schemas';
 import type { Unit } from '../domain';
 import { parseInternal } from '../errors';
-import { type Db, getItem, type Item, putItem, queryAll, withAvailability } from './dynamo';
+import { conditionally, type Db, getItem, type Item, putItem, queryAll, withAvailability } from './dynamo';
 import { keys } from './keys';
 
 // The stored unit is exactly the unit the API serves.
@@ -24,11 +24,42 @@ function toItem(unit: Unit): Item {
 export class UnitsRepository {
   constructor(private readonly db: Db) {}
 
-  get(unitId: string): Promise<Unit | undefined> {
+  get(unitId: string, options: { consistent?: boolean } = {}): Promise<Unit | undefined> {
     return withAvailability(async () => {
-      const item = await getItem(this.db, { Key: keys.unit(unitId) });
+      const item = await getItem(this.db, {
+        Key: keys.unit(unitId),
+        ...(options.consistent ? { ConsistentRead: true } : {}),
+      });
       return item ? toUnit(item) : undefined;
     });
+  }
+
+  /**
+   * Writes a unit marked as merged, only while the stored one is not merged: two merges of one
+   * unit at once cannot both land. False if it already was.
+   */
+  putMerged(unit: Unit): Promise<boolean> {
+    return withAvailability(() =>
+      conditionally(() =>
+        putItem(this.db, {
+          Item: toItem(unit),
+          ConditionExpression: 'attribute_exists(PK) AND attribute_not_exists(mergedInto)',
+        }),
+      ),
+    );
+  }
+
+  /** Takes a merge back (mergeUnit found its target merged meanwhile), if it is still this one. */
+  unmerge(unit: Unit, into: string): Promise<boolean> {
+    return withAvailability(() =>
+      conditionally(() =>
+        putItem(this.db, {
+          Item: toItem(unit),
+          ConditionExpression: 'mergedInto = :into',
+          ExpressionAttributeValues: { ':into': into },
+        }),
+      ),
+    );
   }
 
   put(unit: Unit): Promise<void> {

@@ -176,7 +176,18 @@ export async function mergeUnit(
   }
   const now = deps.clock().toISOString();
   const merged: Unit = { ...unit, mergedInto: into, mergedAt: now, updatedAt: now };
-  await deps.units.put(merged);
+  if (!(await deps.units.putMerged(merged))) {
+    const stored = await deps.units.get(unitId, { consistent: true });
+    if (stored?.mergedInto === into) return stored;
+    throw new ConflictError(`${unitId} was merged into ${stored?.mergedInto} meanwhile`);
+  }
+  // The target merged meanwhile (perhaps into this unit, at the same moment): a chain or a cycle
+  // nobody asked for. Taken back; asked again, the merge sees what the target is now.
+  const targetNow = await deps.units.get(into, { consistent: true });
+  if (targetNow?.mergedInto) {
+    await deps.units.unmerge(unit, into);
+    throw new ConflictError(`${into} was merged into ${targetNow.mergedInto} meanwhile: nothing was merged`);
+  }
   return merged;
 }
 

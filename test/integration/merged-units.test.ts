@@ -116,6 +116,27 @@ describe('a merged unit, seen from the unit it joined', () => {
     expect(await rows('w1', joined)).toEqual(['w1', 'w3', 'w3']);
   });
 
+  it('never lets two units merged into each other at the same moment form a cycle', async () => {
+    for (let round = 0; round < 4; round++) {
+      const [a, b] = [`x${round}a`, `x${round}b`];
+      for (const id of [a, b])
+        await call(runtime, 'PUT', `/v1/units/${id}`, {
+          token: admin,
+          body: { name: id, level: 'ward', parentId: 'd1' },
+        });
+      const merge = (id: string, into: string) =>
+        call(runtime, 'POST', `/v1/units/${id}/merge`, { token: admin, body: { into } });
+      const answers = await Promise.all([merge(a, b), merge(b, a)]);
+      expect(answers.map((answer) => answer.status).sort()).not.toEqual([200, 200]);
+      const [ua, ub] = await Promise.all(
+        [a, b].map(async (id) => (await call(runtime, 'GET', `/v1/units/${id}`, { token: admin })).body),
+      );
+      expect(ua.mergedInto === b && ub.mergedInto === a).toBe(false);
+    }
+    // and the views that follow chains of merges still answer
+    expect(await rows('hn', admin)).toEqual(['w1', 'w2', 'w3', 'w3', 'k']);
+  });
+
   it('leaves the merged unit itself outside the joined unit’s area', async () => {
     for (const path of [
       '/v1/units/w3',
