@@ -46,36 +46,21 @@ describe('the submission-key backfill', () => {
         }),
       },
     });
-    // a dossier rating, and the marker it left at its submission id
-    await putItem(db, {
-      Item: {
-        ...keys.ratingByDossier('HS-OLD-1'),
-        ...keys.ratingUnitDay('w1', '2025-06-10', '2025-06-10T03:00:01.000Z', '01OLDDOSSIER00000000000000'),
-        ...old({
-          id: '01OLDDOSSIER00000000000000',
-          submissionId: 'phone-old-1',
-          unitId: 'w1',
-          dossier: 'HS-OLD-1',
-          source: 'survey',
-          receivedAt: '2025-06-10T03:00:01.000Z',
-        }),
-      },
-    });
-    // a dossier rating whose marker was never written (the process died in between)
-    await putItem(db, {
-      Item: {
-        ...keys.ratingByDossier('HS-OLD-2'),
-        ...keys.ratingUnitDay('w1', '2025-06-10', '2025-06-10T03:00:02.000Z', '01OLDDOSSIER00000000000002'),
-        ...old({
-          id: '01OLDDOSSIER00000000000002',
-          submissionId: 'phone-old-2',
-          unitId: 'w1',
-          dossier: 'HS-OLD-2',
-          source: 'survey',
-          receivedAt: '2025-06-10T03:00:02.000Z',
-        }),
-      },
-    });
+    // a dossier rating with the marker it left at its submission id (below), and one whose marker
+    // was never written (the process died in between)
+    for (const [dossier, submissionId, id, second] of [
+      ['HS-OLD-1', 'phone-old-1', '01OLDDOSSIER00000000000000', '01'],
+      ['HS-OLD-2', 'phone-old-2', '01OLDDOSSIER00000000000002', '02'],
+    ] as const) {
+      const receivedAt = `2025-06-10T03:00:${second}.000Z`;
+      await putItem(db, {
+        Item: {
+          ...keys.ratingByDossier(dossier),
+          ...keys.ratingUnitDay('w1', '2025-06-10', receivedAt, id),
+          ...old({ id, submissionId, unitId: 'w1', dossier, source: 'survey', receivedAt }),
+        },
+      });
+    }
     // a form stored the old way, then again the new way before the backfill's second run
     for (const [PK, id] of [
       ['RATING#S#FORM-0009', '01OLDFORM0000000000000009A'],
