@@ -42,12 +42,12 @@ const ERRORS: Record<string, string> = {
   '415': 'Unsupported content type',
   '429': 'Rate limited; API Gateway\'s stage throttling answers it with {"message":"Too Many Requests"}',
   '500':
-    'API Gateway\'s {"message":"Internal Server Error"}, when a function failed or ran out of time; a handler never answers 500 itself',
+    'An unexpected failure: a handler\'s own (code internal, no details), or API Gateway\'s {"message":"Internal Server Error"} when a function failed or ran out of time',
   '503': 'Temporarily unavailable; retry after Retry-After seconds',
 };
 
 /** Statuses API Gateway itself may answer, in its own shape (GatewayError), and with which. */
-const GATEWAY_MAY_ANSWER = new Set(['401', '429']);
+const GATEWAY_MAY_ANSWER = new Set(['401', '429', '500']);
 
 /** The routes a retired poster's QR code reaches, which answer it with 410. */
 const TAKES_A_QR_CODE = new Set(['GET /s/{code}', 'POST /v1/ratings']);
@@ -74,7 +74,6 @@ export function buildOpenApi(routes: readonly RouteSpec[] = ROUTES): Json {
         },
       },
     };
-    const gatewayContent = { 'application/json': { schema: { $ref: '#/components/schemas/GatewayError' } } };
     const operation: Json = {
       summary: route.summary,
       operationId: `${route.method.toLowerCase()}${route.path.replace(/[{}/.]+(\w)?/g, (_m, c: string | undefined) => (c ? c.toUpperCase() : ''))}`,
@@ -100,12 +99,7 @@ export function buildOpenApi(routes: readonly RouteSpec[] = ROUTES): Json {
               status,
               {
                 description,
-                content:
-                  status === '500'
-                    ? gatewayContent
-                    : GATEWAY_MAY_ANSWER.has(status)
-                      ? eitherContent
-                      : errorContent,
+                content: GATEWAY_MAY_ANSWER.has(status) ? eitherContent : errorContent,
               },
             ]),
         ),

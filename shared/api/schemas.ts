@@ -51,7 +51,7 @@ export const UnitInput = z.strictObject({
   alertThresholds: z
     .optional(z.nullable(AlertThresholdsInput))
     .describe(
-      "overrides of the city's alert thresholds; null clears them, left out keeps them. An official may only set them as strict as the city's or stricter, and on their own unit as strict as they are or stricter (403 otherwise)",
+      "overrides of the city's alert thresholds; null clears them, left out keeps them. An official may only set them as strict as the city's or stricter, on their own unit as strict as they are or stricter, and never below the minimum sample for the spike's baseline (403 otherwise)",
     ),
 });
 export type UnitInput = z.output<typeof UnitInput>;

@@ -30,7 +30,7 @@
  * |27 | the records holding one SNS subscription  | UpdateItem| PK=SUBARN#<sha256 of the ARN>, SK=SUBARN, ADD/DELETE holders |
  * |   | (ADD only if not being removed or gone;    |           | SET closingUntil if no holders, then gone + expiresAt   |
  * |   | marked as such while SNS lets it go)       |           |                                                         |
- * |28 | one-off: ratings keyed by submission id   | Scan      | filter begins_with(PK, RATING#S#), SK=RATING (store/migrations.ts, an upgrade step, never a request) |
+ * |28 | one-off: ratings keyed by submission id   | Scan      | filter begins_with(PK, RATING#), SK=RATING (store/migrations.ts, an upgrade step, never a request) |
  * |   | without unit (backfillSubmissionMarkers)  |           |                                                         |
  *
  * A rating is keyed by what makes it unique (its dossier if it has one, else its submission id)

@@ -205,8 +205,11 @@ export async function importRatings(
         throw new NotFoundError(`no unit ${input.unitId} in your area`);
       // Its ratings would count for the unit it joined, perhaps in another area: import them there.
       if (unit.mergedInto) {
-        throw new ValidationError(`unit ${unit.id} was merged into ${unit.mergedInto}`, [
-          { field: 'unitId', message: `was merged into ${unit.mergedInto}: import its forms there` },
+        // named only to someone who may see it (an official learns nothing outside their area)
+        const target = await unitOf(unit.mergedInto);
+        const into = target && isWithin(target.path, scopePath) ? unit.mergedInto : 'another unit';
+        throw new ValidationError(`unit ${unit.id} was merged into ${into}`, [
+          { field: 'unitId', message: `was merged into ${into}: import its forms there` },
         ]);
       }
       const receivedAt = new Date(input.receivedAt);

@@ -160,7 +160,10 @@ export async function listSubscriptions(principal: Principal, deps: Subscription
   // not known by then is `unknown`.
   const arns = [...new Set(found.map((record) => record.subscriptionArn))].slice(0, STATUS_CHECKS);
   const statuses = new Map<string, SubscriptionStatus>();
+  const deadline = Date.now() + STATUS_BUDGET_MS;
   const checks = mapConcurrent(arns, 4, async (arn) => {
+    // past the budget the answer has gone: ask SNS nothing more for it
+    if (Date.now() >= deadline) return;
     try {
       statuses.set(arn, await deps.topic.status(arn));
     } catch (error) {

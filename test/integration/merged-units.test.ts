@@ -111,7 +111,7 @@ describe('a merged unit, seen from the unit it joined', () => {
     });
     expect(refused.body).toMatchObject({
       accepted: 0,
-      rejected: [{ index: 0, error: expect.stringContaining('unitId: was merged into w1') }],
+      rejected: [{ index: 0, error: expect.stringContaining('unitId: was merged into another unit') }],
     });
     expect(await rows('w1', joined)).toEqual(['w1', 'w3', 'w3']);
   });
