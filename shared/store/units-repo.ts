@@ -1,7 +1,16 @@
 import { UnitOutput } from '../api/core-schemas';
 import type { Unit } from '../domain';
 import { parseInternal } from '../errors';
-import { conditionally, type Db, getItem, type Item, putItem, queryAll, withAvailability } from './dynamo';
+import {
+  conditionally,
+  type Db,
+  getItem,
+  type Item,
+  putItem,
+  queryAll,
+  updateItem,
+  withAvailability,
+} from './dynamo';
 import { keys } from './keys';
 
 // The stored unit is exactly the unit the API serves.
@@ -35,28 +44,34 @@ export class UnitsRepository {
   }
 
   /**
-   * Writes a unit marked as merged, only while the stored one is not merged: two merges of one
-   * unit at once cannot both land. False if it already was.
+   * Marks a unit as merged into `into`, only while it is not merged and still at `path`: two merges
+   * of one unit at once cannot both land, and a unit moved meanwhile is not merged from where it
+   * was. Only the merge's attributes change, so a rename at the same moment stays. False if the
+   * condition failed.
    */
-  putMerged(unit: Unit): Promise<boolean> {
+  markMerged(unitId: string, path: string, into: string, at: string): Promise<boolean> {
     return withAvailability(() =>
       conditionally(() =>
-        putItem(this.db, {
-          Item: toItem(unit),
-          ConditionExpression: 'attribute_exists(PK) AND attribute_not_exists(mergedInto)',
+        updateItem(this.db, {
+          Key: keys.unit(unitId),
+          UpdateExpression: 'SET mergedInto = :into, mergedAt = :at, updatedAt = :at',
+          ConditionExpression: 'attribute_exists(PK) AND attribute_not_exists(mergedInto) AND #path = :path',
+          ExpressionAttributeNames: { '#path': 'path' },
+          ExpressionAttributeValues: { ':into': into, ':at': at, ':path': path },
         }),
       ),
     );
   }
 
-  /** Takes a merge back (mergeUnit found its target merged meanwhile), if it is still this one. */
-  unmerge(unit: Unit, into: string): Promise<boolean> {
+  /** Takes back the merge markMerged made at `at` (mergeUnit found its target merged meanwhile). */
+  unmarkMerged(unitId: string, into: string, at: string): Promise<boolean> {
     return withAvailability(() =>
       conditionally(() =>
-        putItem(this.db, {
-          Item: toItem(unit),
-          ConditionExpression: 'mergedInto = :into',
-          ExpressionAttributeValues: { ':into': into },
+        updateItem(this.db, {
+          Key: keys.unit(unitId),
+          UpdateExpression: 'REMOVE mergedInto, mergedAt',
+          ConditionExpression: 'mergedInto = :into AND mergedAt = :at',
+          ExpressionAttributeValues: { ':into': into, ':at': at },
         }),
       ),
     );

@@ -160,7 +160,7 @@ export async function mergeUnit(
   const unit = await deps.units.get(unitId);
   if (!unit) throw new NotFoundError(`no unit ${unitId}`);
   if (!isWithin(unit.path, scopePath)) throw new ForbiddenError('this unit is outside your area');
-  if (unit.mergedInto === into) return unit;
+  if (unit.mergedInto === into) return settledMerge(unit, into, deps);
   if (unit.mergedInto) throw new ConflictError(`${unitId} was already merged into ${unit.mergedInto}`);
   const target = await deps.units.get(into);
   if (!target) throw invalid('into', `no unit ${into}`);
@@ -175,20 +175,31 @@ export async function mergeUnit(
     );
   }
   const now = deps.clock().toISOString();
-  const merged: Unit = { ...unit, mergedInto: into, mergedAt: now, updatedAt: now };
-  if (!(await deps.units.putMerged(merged))) {
+  if (!(await deps.units.markMerged(unitId, unit.path, into, now))) {
     const stored = await deps.units.get(unitId, { consistent: true });
-    if (stored?.mergedInto === into) return stored;
-    throw new ConflictError(`${unitId} was merged into ${stored?.mergedInto} meanwhile`);
+    if (stored?.mergedInto === into) return settledMerge(stored, into, deps);
+    throw new ConflictError(`${unitId} changed meanwhile (merged or moved): ask again`);
   }
   // The target merged meanwhile (perhaps into this unit, at the same moment): a chain or a cycle
   // nobody asked for. Taken back; asked again, the merge sees what the target is now.
   const targetNow = await deps.units.get(into, { consistent: true });
   if (targetNow?.mergedInto) {
-    await deps.units.unmerge(unit, into);
+    await deps.units.unmarkMerged(unitId, into, now);
     throw new ConflictError(`${into} was merged into ${targetNow.mergedInto} meanwhile: nothing was merged`);
   }
-  return merged;
+  return (await deps.units.get(unitId, { consistent: true })) ?? { ...unit, mergedInto: into, mergedAt: now };
+}
+
+/**
+ * The answer to a merge found already made (a repeat, or a request at the same moment): made,
+ * unless its target was merged into this unit, a cycle the other request is taking back. (A
+ * target merged elsewhere later is a chain, which a repeat leaves as it is.)
+ */
+async function settledMerge(unit: Unit, into: string, deps: UnitDeps): Promise<Unit> {
+  const target = await deps.units.get(into, { consistent: true });
+  if (target?.mergedInto === unit.id)
+    throw new ConflictError(`${into} was merged into ${unit.id}: ask again`);
+  return unit;
 }
 
 /**
