@@ -97,6 +97,16 @@ export function looserThan(thresholds: AlertThresholds, bound: AlertThresholds):
   );
 }
 
+/** Each threshold at whichever of the two alerts less. */
+export function looserOf(a: AlertThresholds, b: AlertThresholds): AlertThresholds {
+  return Object.fromEntries(
+    (Object.keys(a) as (keyof AlertThresholds)[]).map((key) => [
+      key,
+      key === 'target' ? Math.min(a.target, b.target) : Math.max(a[key], b[key]),
+    ]),
+  ) as unknown as AlertThresholds;
+}
+
 export type Figures = Record<string, number | string>;
 
 /** What a rule raises: everything an alert says, before it gets an id and a time. */

@@ -1,4 +1,4 @@
-import { type AlertThresholds, looserThan, thresholdsFor } from '../alerts/rules';
+import { type AlertThresholds, looserOf, looserThan, thresholdsFor } from '../alerts/rules';
 import type { UnitInput } from '../api/schemas';
 import { finalUnitId, isWithin, pathOf, type Unit } from '../domain';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../errors';
@@ -101,7 +101,9 @@ function checkOfficialThresholds(
 ): void {
   const current = thresholdsFor(defaults, existing?.alertThresholds);
   const next = thresholdsFor(defaults, overrides);
-  const bound = existing?.path === scopePath ? current : defaults;
+  // On a unit below them: the city's, or what an administrator loosened it to, whichever alerts less
+  // (so moving a loosened value back toward the city's is allowed).
+  const bound = existing?.path === scopePath ? current : looserOf(defaults, current);
   const changed = (key: keyof AlertThresholds) => next[key] !== current[key];
   const looser = looserThan(next, bound).filter(changed);
   if (looser.length > 0) {

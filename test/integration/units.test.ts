@@ -140,6 +140,10 @@ describe('units', () => {
     );
     const kept = await put('kim-ma', { ...below, alertThresholds: { target: 70, dropPoints: 3 } }, official);
     expect([kept.status, kept.body.alertThresholds]).toEqual([200, { target: 70, dropPoints: 3 }]);
+    // back toward the city's is tightening too
+    expect(
+      (await put('kim-ma', { ...below, alertThresholds: { target: 75, dropPoints: 3 } }, official)).status,
+    ).toBe(200);
     expect(await refusal('kim-ma', { ...below, alertThresholds: { target: 60 } })).toContain(
       'only an administrator',
     );
