@@ -37,6 +37,8 @@ export interface BackfillResult {
  */
 export async function backfillSubmissionMarkers(db: Db): Promise<BackfillResult> {
   const result: BackfillResult = { legacy: 0, dossiers: 0, written: 0, conflicts: 0 };
+  // an old marker and its dossier rating lead to the same new key: each key is settled once a run
+  const settled = new Set<string>();
   const pages = scanPages(db, {
     FilterExpression: 'begins_with(PK, :prefix) AND SK = :sk',
     ExpressionAttributeValues: { ':prefix': 'RATING#', ':sk': 'RATING' },
@@ -49,17 +51,23 @@ export async function backfillSubmissionMarkers(db: Db): Promise<BackfillResult>
       else if (PK.startsWith('RATING#D#')) result.dossiers += 1;
       else continue; // keyed today's way already
       const marker = keys.ratingBySubmission(unitId, submissionId);
-      const put = await conditionally(() =>
-        putItem(db, {
-          Item: { ...marker, type: 'submission', id, submissionId, unitId },
-          ConditionExpression: 'attribute_not_exists(PK)',
-        }),
-      );
-      if (put) {
-        result.written += 1;
-        continue;
+      if (settled.has(marker.PK)) continue;
+      settled.add(marker.PK);
+      // Read first: on a re-run, and for today's dossier ratings, the key is mostly taken already.
+      let there = await getItem(db, { Key: marker, ConsistentRead: true });
+      if (!there) {
+        const put = await conditionally(() =>
+          putItem(db, {
+            Item: { ...marker, type: 'submission', id, submissionId, unitId },
+            ConditionExpression: 'attribute_not_exists(PK)',
+          }),
+        );
+        if (put) {
+          result.written += 1;
+          continue;
+        }
+        there = await getItem(db, { Key: marker, ConsistentRead: true });
       }
-      const there = await getItem(db, { Key: marker, ConsistentRead: true });
       if (there && there.id !== id) {
         result.conflicts += 1;
         logger.warn('a submission stored twice across the upgrade', {
