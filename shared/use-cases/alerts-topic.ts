@@ -25,6 +25,10 @@ export interface TopicMessage {
 /** How SNS's Query protocol names an invalid parameter, by SDK version. */
 const INVALID_PARAMETER = new Set(['InvalidParameterException', 'InvalidParameter']);
 
+/** SNS's answer for a subscription it does not have (the SDK's name, and the local stand-in's). */
+const NOT_FOUND = new Set(['NotFoundException', 'NotFound']);
+const isNotFound = (error: unknown) => error instanceof Error && NOT_FOUND.has(error.name);
+
 /**
  * What the caller did wrong, when SNS refuses a Subscribe for a reason of the caller's: an
  * endpoint our checks let through (a queue SNS cannot reach, say) is a 400 naming the field, and
@@ -32,9 +36,6 @@ const INVALID_PARAMETER = new Set(['InvalidParameterException', 'InvalidParamete
  * subscription per endpoint and topic). SNS's own words are not passed on: they can tell that
  * someone else subscribed the endpoint. Anything else (a wrong topic ARN) stays a 500.
  */
-/** SNS's answer for a subscription it does not have (the SDK's name, and the local stand-in's). */
-const NOT_FOUND = new Set(['NotFoundException', 'NotFound']);
-
 function refusedSubscription(error: unknown): DomainError | undefined {
   if (!(error instanceof Error) || !INVALID_PARAMETER.has(error.name)) return undefined;
   if (/already exists with different attributes/i.test(error.message)) {
@@ -171,7 +172,7 @@ export function snsAlertsTopic(topicArn: string | undefined, client?: SNSClient)
         await sns.send(new UnsubscribeCommand({ SubscriptionArn: subscriptionArn }));
       } catch (error) {
         // gone already (its endpoint left it): what was asked for is so
-        if (!(error instanceof Error && NOT_FOUND.has(error.name))) throw error;
+        if (!isNotFound(error)) throw error;
       }
     },
     async status(subscriptionArn) {
@@ -182,7 +183,7 @@ export function snsAlertsTopic(topicArn: string | undefined, client?: SNSClient)
         );
         return Attributes?.PendingConfirmation === 'true' ? 'pending confirmation' : 'confirmed';
       } catch (error) {
-        if (error instanceof Error && NOT_FOUND.has(error.name)) return 'gone';
+        if (isNotFound(error)) return 'gone';
         throw error;
       }
     },
@@ -199,7 +200,7 @@ export function snsAlertsTopic(topicArn: string | undefined, client?: SNSClient)
         return true;
       } catch (error) {
         // its owner left it, or it was never confirmed
-        if (error instanceof Error && NOT_FOUND.has(error.name)) return false;
+        if (isNotFound(error)) return false;
         throw error;
       }
     },
