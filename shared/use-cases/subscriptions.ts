@@ -56,7 +56,8 @@ export async function subscribe(input: SubscriptionInput, principal: Principal, 
   // subscription SNS no longer has (its endpoint left it): if SNS says it is gone, the record goes,
   // so the endpoint keeps one record. One SNS cannot answer about (a topic replaced since), or
   // that another request removed meanwhile, is left alone.
-  const others = (await deps.subscriptions.ofOwner(principal.subject)).filter(
+  const mine = await deps.subscriptions.ofOwner(principal.subject);
+  const others = mine.filter(
     (record) =>
       record.protocol === input.protocol &&
       record.endpoint === input.endpoint &&
@@ -69,8 +70,9 @@ export async function subscribe(input: SubscriptionInput, principal: Principal, 
       if (!(error instanceof NotFoundError)) throw error;
     });
   }
-  // A record made before the holders were counted: taken over, and counted from now on.
-  const earlier = (await deps.subscriptions.ofOwner(principal.subject)).find(
+  // A record made before the holders were counted: taken over, and counted from now on (under
+  // this ARN, so none of the records just removed).
+  const earlier = mine.find(
     (subscription) => subscription.subscriptionArn === subscriptionArn && !subscription.counted,
   );
   const now = deps.clock();
