@@ -189,7 +189,7 @@ export async function mergeUnit(
     await deps.units.unmarkMerged(unitId, into, now);
     throw new ConflictError(`${into} was merged into ${targetNow.mergedInto} meanwhile: nothing was merged`);
   }
-  return (await deps.units.get(unitId, { consistent: true })) ?? { ...unit, mergedInto: into, mergedAt: now };
+  return { ...unit, mergedInto: into, mergedAt: now, updatedAt: now };
 }
 
 /**
