@@ -38,18 +38,17 @@ export const RULE_NAME: Record<Lang, Record<RuleId, string>> = {
   },
 };
 
+/** A number's text with the decimal comma in Vietnamese. */
+const inLanguage = (text: string, lang: Lang) => (lang === 'vi' ? text.replace('.', ',') : text);
+
 /** Numbers as a reader of each language writes them: 72,5 in Vietnamese, 72.5 in English. */
 export function formatNumber(value: number | string, lang: Lang): string {
-  if (typeof value === 'string') return value;
-  const text = String(Math.round(value * 100) / 100);
-  return lang === 'vi' ? text.replace('.', ',') : text;
+  return typeof value === 'string' ? value : inLanguage(String(Math.round(value * 100) / 100), lang);
 }
 
 /** A percentage with 2 decimals: 72,50 in Vietnamese, 72.50 in English. */
 export function formatPercent(value: number | string, lang: Lang): string {
-  if (typeof value === 'string') return value;
-  const text = value.toFixed(2);
-  return lang === 'vi' ? text.replace('.', ',') : text;
+  return typeof value === 'string' ? value : inLanguage(value.toFixed(2), lang);
 }
 
 const MONTHS_EN = [
@@ -98,13 +97,16 @@ export function toAscii(text: string): string {
 /** A factor's or item's name in one language, from its id (the id itself when unknown). */
 type NameOf = (id: string) => string;
 
-type Lines = (
-  f: Figures,
-  n: (v: number | string) => string,
-  name: NameOf,
+/** How a text writes what it says, in its language. */
+interface Writers {
+  /** a number */
+  n: (v: number | string) => string;
   /** a percentage: 2 decimals, as the API and the dashboard give them */
-  pct: (v: number | string) => string,
-) => { headline: string; detail: string };
+  pct: (v: number | string) => string;
+  name: NameOf;
+}
+
+type Lines = (f: Figures, w: Writers) => { headline: string; detail: string };
 
 /** The names of a comma-separated list of ids, as the below-peers figures hold them. */
 const namesOf = (ids: Figures[string] | undefined, name: NameOf) =>
@@ -116,51 +118,51 @@ const namesOf = (ids: Figures[string] | undefined, name: NameOf) =>
 
 const TEXTS: Record<RuleId, Record<Lang, Lines>> = {
   'below-target': {
-    vi: (f, n, _name, pct) => ({
+    vi: (f, { n, pct }) => ({
       headline: `chỉ số hài lòng dưới mục tiêu ${n(f.target!)} %`,
       detail: `Chỉ số hài lòng là ${pct(f.index!)} % (khoảng tin cậy 95 %: ${pct(f.ci95Low!)}–${pct(f.ci95High!)} %, ${n(f.n!)} phiếu), cả khoảng đều thấp hơn mục tiêu ${n(f.target!)} %.`,
     }),
-    en: (f, n, _name, pct) => ({
+    en: (f, { n, pct }) => ({
       headline: `satisfaction below the ${n(f.target!)} % target`,
       detail: `The satisfaction index is ${pct(f.index!)} % (95 % interval ${pct(f.ci95Low!)}–${pct(f.ci95High!)} %, ${n(f.n!)} ratings): the whole interval is below the ${n(f.target!)} % target.`,
     }),
   },
   'significant-drop': {
-    vi: (f, n, _name, pct) => ({
+    vi: (f, { n, pct }) => ({
       headline: `chỉ số hài lòng giảm ${n(f.fall!)} điểm`,
       detail: `Chỉ số hài lòng giảm từ ${pct(f.previousIndex!)} % (${periodLabel(String(f.previousPeriod), 'vi')}, ${n(f.previousN!)} phiếu) xuống ${pct(f.index!)} % (${n(f.n!)} phiếu), giảm ${n(f.fall!)} điểm; mức giảm có ý nghĩa thống kê ở mức 5 % (z = ${n(f.z!)}).`,
     }),
-    en: (f, n, _name, pct) => ({
+    en: (f, { n, pct }) => ({
       headline: `satisfaction fell ${n(f.fall!)} points`,
       detail: `The satisfaction index fell from ${pct(f.previousIndex!)} % (${periodLabel(String(f.previousPeriod), 'en')}, ${n(f.previousN!)} ratings) to ${pct(f.index!)} % (${n(f.n!)} ratings), down ${n(f.fall!)} points; the fall is statistically significant at 5 % (z = ${n(f.z!)}).`,
     }),
   },
   'rank-drop': {
-    vi: (f, n, _name, pct) => ({
+    vi: (f, { n, pct }) => ({
       headline: `tụt ${n(f.lost!)} bậc xếp hạng`,
       detail: `Xếp hạng trong các đơn vị cùng cấp tụt từ ${n(f.previousPosition!)} xuống ${n(f.position!)} trên ${n(f.of!)} (chỉ số ${pct(f.index!)} %).`,
     }),
-    en: (f, n, _name, pct) => ({
+    en: (f, { n, pct }) => ({
       headline: `dropped ${n(f.lost!)} places in the ranking`,
       detail: `Its rank among sibling units fell from ${n(f.previousPosition!)} to ${n(f.position!)} of ${n(f.of!)} (index ${pct(f.index!)} %).`,
     }),
   },
   'below-peers': {
-    vi: (f, n, name, pct) => ({
+    vi: (f, { n, name, pct }) => ({
       headline: `nhóm tiêu chí "${name(String(f.factor))}" thấp hơn trung bình đơn vị cùng cấp`,
       detail: `Nhóm tiêu chí "${name(String(f.factor))}" đạt ${pct(f.factorIndex!)} %, thấp hơn ${n(f.gap!)} điểm so với trung bình ${pct(f.peerAverage!)} % của ${n(f.peers!)} đơn vị cùng cấp. Các nhóm thấp hơn: ${namesOf(f.factorsBehind, name)}.`,
     }),
-    en: (f, n, name, pct) => ({
+    en: (f, { n, name, pct }) => ({
       headline: `factor "${name(String(f.factor))}" below its peers' average`,
       detail: `Factor "${name(String(f.factor))}" is at ${pct(f.factorIndex!)} %, ${n(f.gap!)} points below the ${pct(f.peerAverage!)} % average of ${n(f.peers!)} sibling units. Factors behind: ${namesOf(f.factorsBehind, name)}.`,
     }),
   },
   'dissatisfaction-spike': {
-    vi: (f, n, _name, pct) => ({
+    vi: (f, { n, pct }) => ({
       headline: 'số ý kiến không hài lòng tăng đột biến',
       detail: `${pct(f.share!)} % câu trả lời ở mức không hài lòng (${n(f.lowAnswers!)} trên ${n(f.answers!)}, ${n(f.n!)} phiếu), so với ${pct(f.trailingShare!)} % trong 28 ngày trước${f.ratio === undefined ? '' : ` (gấp ${n(f.ratio)} lần)`}.`,
     }),
-    en: (f, n, _name, pct) => ({
+    en: (f, { n, pct }) => ({
       headline: 'a spike in dissatisfied answers',
       detail: `${pct(f.share!)} % of answers were dissatisfied (${n(f.lowAnswers!)} of ${n(f.answers!)}, ${n(f.n!)} ratings), against ${pct(f.trailingShare!)} % over the previous 28 days${f.ratio === undefined ? '' : ` (${n(f.ratio)} times as high)`}.`,
     }),
@@ -183,12 +185,11 @@ export function alertMessages(
 ): AlertMessages {
   const link = dashboardLink(dashboardBaseUrl, alert.unitId);
   const text = (lang: Lang): AlertText => {
-    const { headline, detail } = TEXTS[alert.rule][lang](
-      alert.figures,
-      (v) => formatNumber(v, lang),
-      (id) => names?.(id)?.[lang] ?? id,
-      (v) => formatPercent(v, lang),
-    );
+    const { headline, detail } = TEXTS[alert.rule][lang](alert.figures, {
+      n: (v) => formatNumber(v, lang),
+      pct: (v) => formatPercent(v, lang),
+      name: (id) => names?.(id)?.[lang] ?? id,
+    });
     const when = periodLabel(alert.period, lang);
     const word = SEVERITY_WORD[lang][alert.severity];
     const more = lang === 'vi' ? 'Xem chi tiết' : 'Details';
